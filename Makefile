@@ -1,0 +1,49 @@
+# quizapp: `make run` serves the demo on SQLite; `make test` runs the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app quizapp
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install install-test browser bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests; installed only when missing and we are root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "Chromium is not installed: browser tests will be skipped (CI fails instead)."; }
+
+test: install-test browser
+	$(BIN)/python -m pytest
+
+bench: install-test
+	$(BIN)/python -m bench
+
+lint: install-test
+	$(BIN)/bandit -q -r quizapp -c pyproject.toml
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,45 @@
+"""quizapp: safeguarding training for UK schools."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from .config import load_settings
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; no migrations, prompts or network calls happen here."""
+    app = Flask(__name__, instance_relative_config=True)
+    config = dict(config or {})
+    app.config.update(load_settings(Path(app.instance_path), given=config))
+    app.config.update(config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers tables)
+    from .extensions import csrf, db, limiter, login_manager
+    from .web.context import init_context
+    from .web.security import init_security
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    init_security(app)
+    init_context(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .web import admin, auth, errors, main
+
+    for blueprint in (main.bp, auth.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    errors.register(app)

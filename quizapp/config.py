@@ -1,0 +1,71 @@
+"""Settings read from the environment (prefix QUIZAPP_), failing fast on what production must set."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+PREFIX = "QUIZAPP_"
+
+
+class ConfigError(SystemExit):
+    """A missing or invalid setting: exits start-up with one line naming it."""
+
+
+def _env(environ: Mapping[str, str], name: str, default: str | None = None) -> str | None:
+    value = environ.get(PREFIX + name)
+    return value if value not in (None, "") else default
+
+
+def _embedded_secret(instance_path: Path) -> str:
+    """Read the embedded default's secret key, creating it once (mode 600) if absent."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def load_settings(
+    instance_path: Path, environ: Mapping[str, str] | None = None, given: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Build the Flask config mapping from QUIZAPP_* variables; `given` settings win and skip their checks."""
+    environ = os.environ if environ is None else environ
+    given = given or {}
+    env = _env(environ, "ENV", "development")
+    production = env == "production"
+    database_url = given.get("DATABASE_URL") or _env(environ, "DATABASE_URL")
+    secret_key = given.get("SECRET_KEY") or _env(environ, "SECRET_KEY")
+    if production:
+        for name, value in (("SECRET_KEY", secret_key), ("DATABASE_URL", database_url)):
+            if not value:
+                raise ConfigError(f"quizapp: {PREFIX}{name} must be set when {PREFIX}ENV=production")
+    if database_url is None:
+        database_url = f"sqlite:///{instance_path / 'quizapp.sqlite3'}"
+    redis_url = _env(environ, "REDIS_URL")
+    return {
+        "QUIZAPP_ENV": env,
+        "SECRET_KEY": secret_key or _embedded_secret(instance_path),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "BASE_URL": _env(environ, "BASE_URL"),
+        "MAIL_HOST": _env(environ, "MAIL_HOST"),
+        "MAIL_PORT": int(_env(environ, "MAIL_PORT", "587") or 587),
+        "MAIL_TLS": (_env(environ, "MAIL_TLS", "starttls") or "starttls").lower(),
+        "MAIL_USER": _env(environ, "MAIL_USER"),
+        "MAIL_PASSWORD": _env(environ, "MAIL_PASSWORD"),
+        "MAIL_FROM": _env(environ, "MAIL_FROM", "quizapp@localhost"),
+    }

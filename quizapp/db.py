@@ -1,0 +1,98 @@
+"""Engine, one session per app context (one transaction per request) and the declarative base."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import Flask, current_app
+from flask.globals import app_ctx
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base whose metadata names every constraint, so migrations are portable."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC and always returns aware UTC, identically on SQLite and PostgreSQL."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Convert an aware datetime to naive UTC for storage."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Mark a stored naive UTC value as aware UTC."""
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout so it behaves like a server."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _scope() -> int:
+    return id(app_ctx._get_current_object())
+
+
+class Database:
+    """Holds the per-app engine and a session scoped to the current app context."""
+
+    def __init__(self) -> None:
+        self.session: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_scope)
+
+    @staticmethod
+    def _new_session() -> Session:
+        return Session(bind=current_app.extensions["quizapp.engine"], expire_on_commit=False)
+
+    def init_app(self, app: Flask) -> None:
+        """Bind an engine to the app and close the session at the end of each app context."""
+        app.extensions["quizapp.engine"] = make_engine(app.config["DATABASE_URL"])
+
+        @app.teardown_appcontext
+        def _remove_session(exc: BaseException | None) -> None:
+            if exc is not None:
+                self.session.rollback()
+            self.session.remove()
+
+    @property
+    def engine(self) -> Engine:
+        """The current app's engine."""
+        return current_app.extensions["quizapp.engine"]

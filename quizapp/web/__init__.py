@@ -1,0 +1,1 @@
+"""Blueprints by audience: auth, staff, dsl, admin and public."""

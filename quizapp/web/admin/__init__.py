@@ -1,0 +1,6 @@
+"""Admin screens: one module per screen, all on one blueprint under /admin."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from . import audit  # noqa: E402,F401  (registers routes)

@@ -1,0 +1,60 @@
+"""Signing in and out."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from ..accounts import authenticate
+from ..audit import record
+from ..db import utcnow
+from ..extensions import db, limiter
+from .forms import SignInForm
+from .permissions import PUBLIC, SIGNED_IN, allow
+from .urls import safe_next
+
+bp = Blueprint("auth", __name__)
+SIGN_IN_FAILURES = "10 per minute"
+
+
+def _account_key() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _failed(_response: Response) -> bool:
+    return bool(g.get("sign_in_failed"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_FAILURES, methods=["POST"], key_func=get_remote_address, deduct_when=_failed,
+               scope="sign-in-address")
+@limiter.limit(SIGN_IN_FAILURES, methods=["POST"], key_func=_account_key, deduct_when=_failed,
+               scope="sign-in-account")
+@allow(PUBLIC)
+def sign_in() -> str | Response:
+    """Show the sign-in form and sign a person in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data or "", form.password.data or "", utcnow())
+        if user is not None:
+            next_url = safe_next(request.args.get("next"))
+            session.clear()  # a fresh session at sign-in defeats session fixation
+            login_user(user)
+            return redirect(next_url or url_for("main.home"))
+        g.sign_in_failed = True
+        form.form_errors.append("The email or password is not right. Check them and try again.")
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@allow(SIGNED_IN)
+def sign_out() -> Response:
+    """Sign the current person out (POST with CSRF, so a link cannot do it)."""
+    record(db.session, current_user, "auth.sign_out", f"user:{current_user.id}")
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.sign_in"))

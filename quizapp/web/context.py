@@ -1,0 +1,52 @@
+"""Template context: organisation name and the navigation for the signed-in person's role."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+from flask_login import current_user
+
+# (endpoint, label, roles): an entry shows only once its endpoint exists, so features appear as they land.
+NAV = [
+    ("staff.my_training", "My training", {"staff", "dsl", "admin"}),
+    ("staff.my_results", "My results", {"staff", "dsl", "admin"}),
+    ("staff.my_certificates", "My certificates", {"staff", "dsl", "admin"}),
+    ("dsl.dashboard", "Compliance", {"dsl", "admin"}),
+    ("admin.users", "Users", {"admin"}),
+    ("admin.courses", "Courses", {"admin"}),
+    ("admin.banks", "Question banks", {"admin"}),
+    ("admin.certificates", "Certificates", {"admin"}),
+    ("admin.settings", "Settings", {"admin"}),
+    ("admin.audit", "Audit trail", {"admin"}),
+]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link in the main navigation."""
+
+    url: str
+    label: str
+    current: bool
+
+
+def _nav_items() -> list[NavItem]:
+    if not current_user.is_authenticated:
+        return []
+    views = current_app.view_functions
+    return [NavItem(url_for(endpoint), label, request.endpoint == endpoint)
+            for endpoint, label, roles in NAV if endpoint in views and current_user.role in roles]
+
+
+def _context() -> dict[str, Any]:
+    return {
+        "org_name": current_app.config.get("ORG_NAME", "quizapp"),
+        "nav_items": _nav_items(),
+        "config_endpoints": current_app.view_functions.keys(),
+    }
+
+
+def init_context(app: Flask) -> None:
+    """Register the context processor."""
+    app.context_processor(_context)

@@ -1,0 +1,51 @@
+"""Error pages in the site layout."""
+from __future__ import annotations
+
+import time
+
+from flask import Flask, render_template
+from flask_limiter.errors import RateLimitExceeded
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Something was wrong with that request", "The form may have expired. Go back, reload the page and try again."),
+    401: ("Please sign in", "You need to sign in to see this page."),
+    403: ("You do not have access to this page", "If you think you should, ask your administrator."),
+    404: ("Page not found", "Check the address, or go back to the home page."),
+    405: ("That action is not allowed here", "Go back and use the buttons on the page."),
+    413: ("That file is too large", "Choose a smaller file and try again."),
+    429: ("Too many attempts", "Please wait and try again."),
+    500: ("Sorry, something went wrong", "The problem has been logged. Try again in a few minutes."),
+}
+
+
+def _render(code: int, detail: str | None = None, retry_after: int | None = None) -> tuple[str, int]:
+    title, body = MESSAGES.get(code, (f"Error {code}", ""))
+    return render_template("error.html", code=code, title=title, body=detail or body,
+                           retry_after=retry_after), code
+
+
+def _rate_limited(_error: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
+    from ..extensions import limiter
+
+    current = limiter.current_limit
+    retry_after = max(1, current.reset_at - int(time.time())) if current else 60
+    html, code = _render(429, retry_after=retry_after)
+    return html, code, {"Retry-After": str(retry_after)}
+
+
+def _http_error(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    detail = error.description if code == 400 and getattr(error, "description", None) else None
+    return _render(code, detail)
+
+
+def _server_error(_error: Exception) -> tuple[str, int]:
+    return _render(500)
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers."""
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(500, _server_error)

@@ -1,0 +1,38 @@
+"""Home and health check."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from .permissions import PUBLIC, SIGNED_IN, allow
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@allow(PUBLIC)
+def index() -> Response:
+    """Send signed-in people home and everyone else to sign in."""
+    return redirect(url_for("main.home" if current_user.is_authenticated else "auth.sign_in"))
+
+
+@bp.route("/home")
+@allow(SIGNED_IN)
+def home() -> str:
+    """The signed-in landing page."""
+    return render_template("home.html")
+
+
+@bp.route("/healthz")
+@allow(PUBLIC)
+def healthz() -> tuple[dict[str, str], int]:
+    """200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return {"status": "database unavailable"}, 503
+    return {"status": "ok"}, 200

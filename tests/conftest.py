@@ -1,0 +1,111 @@
+"""Fixtures: an app per database backend, migrated once, emptied between tests."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from quizapp import create_app
+from quizapp.extensions import db
+from quizapp.migrate import upgrade
+from quizapp.models import Base
+
+from .dbs import backends, temporary_database
+from .factories import DEFAULT_PASSWORD, make_user
+
+TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
+               "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "quizapp.test"}
+
+
+@pytest.fixture(scope="session", params=backends())
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated database per backend for the whole run."""
+    with temporary_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+        with app.app_context():
+            upgrade()
+        app.extensions["quizapp.engine"].dispose()
+        yield url
+
+
+def _empty_tables(app: Flask) -> None:
+    engine = app.extensions["quizapp.engine"]
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+def build_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:
+    """Create a test app on the given database with an instance folder under tmp_path."""
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, **overrides})
+    app.instance_path = str(tmp_path / "instance")
+    return app
+
+
+@pytest.fixture()
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """A fresh app on an emptied database."""
+    application = build_app(database_url, tmp_path)
+    _empty_tables(application)
+    yield application
+    application.extensions["quizapp.engine"].dispose()
+
+
+@pytest.fixture()
+def session(app: Flask) -> Iterator:
+    """The app's database session inside an app context."""
+    with app.app_context():
+        yield db.session
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    """A test client for the app."""
+    return app.test_client()
+
+
+def sign_in(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD):  # type: ignore[no-untyped-def]
+    """Post the sign-in form and return the response."""
+    return client.post("/sign-in", data={"email": email, "password": password})
+
+
+@pytest.fixture()
+def people(app: Flask) -> dict:
+    """A small cast: admin, two DSLs in two schools, two staff in school A, one in school B."""
+    with app.app_context():
+        cast = {
+            "admin": make_user(db.session, "admin", school="School A"),
+            "dsl": make_user(db.session, "dsl", school="School A"),
+            "other_dsl": make_user(db.session, "dsl", school="School B"),
+            "staff": make_user(db.session, "staff", school="School A"),
+            "other_staff": make_user(db.session, "staff", school="School A"),
+            "far_staff": make_user(db.session, "staff", school="School B"),
+        }
+        db.session.commit()
+        return {key: user.id for key, user in cast.items()} | {
+            f"{key}_email": user.email for key, user in cast.items()}
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis used for shared rate limits; required (not skipped) when QUIZAPP_TEST_REDIS_URL is set."""
+    import os
+
+    import redis
+
+    url = os.environ.get("QUIZAPP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("QUIZAPP_TEST_REDIS_URL") or os.environ.get("CI"):
+            pytest.fail(f"Redis at {url} does not answer: {exc}")
+        pytest.skip(f"Redis not running at {url} (set QUIZAPP_TEST_REDIS_URL to require it)")
+    return url

@@ -1,0 +1,51 @@
+"""Settings: production must be configured; the embedded default keeps one generated key."""
+from pathlib import Path
+
+import pytest
+
+from quizapp import create_app
+from quizapp.config import ConfigError, load_settings
+
+
+def test_production_without_secret_key_stops_with_one_line(tmp_path: Path) -> None:
+    env = {"QUIZAPP_ENV": "production", "QUIZAPP_DATABASE_URL": "postgresql://db/quizapp"}
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, env)
+    assert str(info.value) == "quizapp: QUIZAPP_SECRET_KEY must be set when QUIZAPP_ENV=production"
+
+
+def test_production_without_database_url_names_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="QUIZAPP_DATABASE_URL"):
+        load_settings(tmp_path, {"QUIZAPP_ENV": "production", "QUIZAPP_SECRET_KEY": "x" * 40})
+
+
+def test_production_cookies_are_secure(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, {"QUIZAPP_ENV": "production", "QUIZAPP_SECRET_KEY": "k" * 40,
+                                        "QUIZAPP_DATABASE_URL": "postgresql://db/quizapp"})
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["SESSION_COOKIE_HTTPONLY"] is True
+    assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_embedded_default_generates_secret_once(tmp_path: Path) -> None:
+    first = load_settings(tmp_path, {})
+    second = load_settings(tmp_path, {})
+    assert first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert len(first["SECRET_KEY"]) >= 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert first["DATABASE_URL"] == f"sqlite:///{tmp_path / 'quizapp.sqlite3'}"
+    assert first["SESSION_COOKIE_SECURE"] is False
+    assert first["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_redis_url_selects_shared_rate_limit_storage(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, {"QUIZAPP_REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert settings["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+
+
+def test_factory_with_test_config_has_no_side_effects(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'never-created.sqlite3'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "s" * 32, "DATABASE_URL": url})
+    assert app.config["TESTING"] is True
+    assert app.config["DATABASE_URL"] == url
+    assert not (tmp_path / "never-created.sqlite3").exists()
