@@ -38,8 +38,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .web import admin, auth, errors, main
+    from .web import account, admin, auth, dsl, errors, main, public, reminders, staff
 
-    for blueprint in (main.bp, auth.bp, admin.bp):
+    for blueprint in (main.bp, auth.bp, account.bp, public.bp, staff.bp, dsl.bp, reminders.bp, admin.bp):
         app.register_blueprint(blueprint)
     errors.register(app)

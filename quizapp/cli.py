@@ -88,5 +88,19 @@ def demo_command(if_empty: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for command in (db_cli, users_cli, demo_command):
+    for command in (db_cli, users_cli, attempts_cli, demo_command):
         app.cli.add_command(command)
+
+
+attempts_cli = AppGroup("attempts", help="Quiz attempts.")
+
+
+@attempts_cli.command("close-expired")
+def attempts_close_expired() -> None:
+    """Finalise every attempt left past its deadline (idempotent; run from cron every minute)."""
+    from .attempts import close_expired
+    from .web.clock import now, on_pass
+
+    count = close_expired(db.session, now(), on_pass)
+    db.session.commit()
+    click.echo(f"Closed {count} expired attempt{'' if count == 1 else 's'}.")

@@ -54,3 +54,37 @@ def make_user(session: Session, role: str = "staff", *, school: str | None = "Sc
     session.add(user)
     session.flush()
     return user
+
+
+def make_course(session: Session, *, questions: int = 5, draw_count: int | None = None, title: str | None = None,
+                time_limit: int = 10, pass_mark: int = 80, max_per_day: int = 3, cooldown: int = 30,
+                validity_months: int = 12, types: tuple[str, ...] = ("single", "multiple", "true_false")):
+    """A course over one fresh bank whose first option (or the first two, for multiple) is right."""
+    from quizapp.models import Course, CourseBank, Question, QuestionBank
+
+    n = next(_counter)
+    bank = QuestionBank(slug=f"bank-{n}", title=f"Bank {n}", edition="2026-01", summary="A bank.",
+                        learning="## Learn\n\nRead this **carefully**.",
+                        sources=[{"id": "src", "title": "Test source", "url": "https://example.org/src"}])
+    session.add(bank)
+    for i in range(questions):
+        kind = types[i % len(types)]
+        if kind == "true_false":
+            options = [{"text": "True", "correct": True}, {"text": "False", "correct": False}]
+        elif kind == "multiple":
+            options = [{"text": f"Right A{i}", "correct": True}, {"text": f"Right B{i}", "correct": True},
+                       {"text": f"Wrong C{i}", "correct": False}]
+        else:
+            options = [{"text": f"Right {i}", "correct": True}, {"text": f"Wrong {i}", "correct": False},
+                       {"text": f"Also wrong {i}", "correct": False}]
+        session.add(Question(bank=bank, qid=f"q-{i:03d}", version=1, type=kind, prompt=f"Question {i} of bank {n}?",
+                             options=options, explanation=f"Secret explanation {n}-{i}.", source_id="src",
+                             source_title="Test source", source_url="https://example.org/src", tags=[],
+                             content_hash=f"h{n}-{i}"))
+    course = Course(title=title or f"Course {n}", summary="A course.", time_limit_minutes=time_limit,
+                    pass_mark_pct=pass_mark, max_attempts_per_day=max_per_day, cooldown_minutes=cooldown,
+                    validity_months=validity_months)
+    course.banks = [CourseBank(bank=bank, question_count=draw_count or questions, position=0)]
+    session.add(course)
+    session.flush()
+    return course

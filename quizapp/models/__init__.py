@@ -1,6 +1,16 @@
 """Typed SQLAlchemy models; importing this package registers every table on Base.metadata."""
 from ..db import Base
+from .attempts import Attempt, AttemptQuestion, AttemptState, FinishReason
 from .audit import AuditEvent
+from .banks import Question, QuestionBank, QuestionType
+from .certificates import Certificate, CertificateFile
+from .courses import Course, CourseBank, CourseRequirement
+from .reminders import ReminderLog
+from .settings import OrgSettings
 from .users import Role, School, StaffGroup, User
 
-__all__ = ["AuditEvent", "Base", "Role", "School", "StaffGroup", "User"]
+__all__ = [
+    "Attempt", "AttemptQuestion", "AttemptState", "AuditEvent", "Base", "Certificate", "CertificateFile", "Course",
+    "CourseBank", "CourseRequirement", "FinishReason", "OrgSettings", "Question", "QuestionBank", "QuestionType", "ReminderLog",
+    "Role", "School", "StaffGroup", "User",
+]

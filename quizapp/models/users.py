@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -64,6 +65,9 @@ class User(UserMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Rotated whenever a password is set, so each invitation or reset link works once.
+    auth_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8), server_default="")
 
     school: Mapped[School | None] = relationship(lazy="joined")
     staff_group: Mapped[StaffGroup | None] = relationship(lazy="joined")

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
+
+from ..certificates.status import certificate_status
+from ..engine.timing import describe_duration
 
 # (endpoint, label, roles): an entry shows only once its endpoint exists, so features appear as they land.
 NAV = [
@@ -47,6 +51,20 @@ def _context() -> dict[str, Any]:
     }
 
 
+def ukdate(value: date | datetime | None) -> str:
+    """A date as "23 November 2026" (empty for None)."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def ukdatetime(value: datetime | None) -> str:
+    """A UTC time as "23 November 2026, 14:05 UTC"."""
+    return "" if value is None else f"{ukdate(value)}, {value:%H:%M} UTC"
+
+
 def init_context(app: Flask) -> None:
-    """Register the context processor."""
+    """Register the context processor and the date filters."""
     app.context_processor(_context)
+    app.add_template_filter(ukdate)
+    app.add_template_filter(ukdatetime)
+    app.add_template_filter(describe_duration, "duration")
+    app.add_template_global(certificate_status)

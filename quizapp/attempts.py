@@ -1,0 +1,149 @@
+"""Attempt lifecycle over the database: start or resume, save, submit, finalise when time runs out."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Mapping, Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from .engine import rules, timing
+from .engine.draw import Candidate, draw
+from .engine.questions import AnswerRejected, kind_of, score
+from .models import Attempt, AttemptQuestion, AttemptState, Course, FinishReason, Question, User
+
+# Called with (session, attempt, now) when an attempt passes; certificates hook in here.
+OnPass = Callable[[Session, Attempt, datetime], object]
+
+
+class SaveRefused(Exception):
+    """An answer could not be saved; the message says why in plain words."""
+
+
+def start_context(session: Session, user: User, course: Course) -> rules.StartContext:
+    """Gather what the access rules need about this person and course."""
+    rows = session.execute(select(Attempt.started_at, Attempt.finished_at, Attempt.passed)
+                           .where(Attempt.user_id == user.id, Attempt.course_id == course.id)).all()
+    return rules.StartContext(course.active, user.active, course.max_attempts_per_day, course.cooldown_minutes,
+                              tuple(rules.PastAttempt(*row) for row in rows))
+
+
+def in_progress(session: Session, user: User, course: Course) -> Attempt | None:
+    """The person's attempt in progress on this course, if any."""
+    return session.scalar(select(Attempt).where(Attempt.user_id == user.id, Attempt.course_id == course.id,
+                                                Attempt.state == AttemptState.IN_PROGRESS.value))
+
+
+def _candidates(session: Session, course: Course) -> list[tuple[str, list[Candidate], int]]:
+    pools = []
+    for link in course.banks:
+        live = session.scalars(select(Question).where(Question.bank_id == link.bank_id,
+                                                      Question.superseded_at.is_(None),
+                                                      Question.retired_at.is_(None))).all()
+        pools.append((link.bank.title, [Candidate(q.id, q.type, q.prompt, q.options, q.explanation,
+                                                  q.source_title, q.source_url) for q in live], link.question_count))
+    return pools
+
+
+def _new_attempt(session: Session, user: User, course: Course, now: datetime, rng: random.Random) -> Attempt:
+    drawn = draw(_candidates(session, course), rng)
+    attempt = Attempt(user_id=user.id, course_id=course.id, state=AttemptState.IN_PROGRESS.value, started_at=now,
+                      deadline_at=timing.deadline(now, course.time_limit_minutes, user.extra_time_pct),
+                      time_limit_seconds=course.time_limit_minutes * 60, extra_time_pct=user.extra_time_pct,
+                      pass_mark_pct=course.pass_mark_pct)
+    attempt.questions = [AttemptQuestion(position=i, question_id=d.question_id, type=d.type, prompt=d.prompt,
+                                         options=d.options, correct_option_ids=d.correct_option_ids,
+                                         explanation=d.explanation, source_title=d.source_title,
+                                         source_url=d.source_url) for i, d in enumerate(drawn, start=1)]
+    session.add(attempt)
+    return attempt
+
+
+def start_or_resume(session: Session, user: User, course: Course, now: datetime, on_pass: OnPass,
+                    rng: random.Random | None = None) -> Attempt | list[str]:
+    """Return the attempt in progress, or a new one, or the reasons a new one may not start."""
+    current = in_progress(session, user, course)
+    if current is not None and not finalise_if_overdue(session, current, now, on_pass):
+        return current
+    reasons = rules.reasons_not_to_start(start_context(session, user, course), now)
+    if reasons:
+        return reasons
+    try:
+        with session.begin_nested():
+            attempt = _new_attempt(session, user, course, now, rng or random.SystemRandom())
+    except IntegrityError:
+        # A second tab started the same course at the same moment: the database let one win.
+        existing = in_progress(session, user, course)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def save_answer(session: Session, attempt: Attempt, item_id: int, option_ids: Sequence[str], now: datetime) -> datetime:
+    """Save one answer the moment it is chosen; refuse after the deadline's grace or for foreign options."""
+    if attempt.state != AttemptState.IN_PROGRESS.value:
+        raise SaveRefused("This quiz has already been submitted, so the answer was not saved.")
+    reason = rules.reason_not_to_save(attempt.deadline_at, now)
+    if reason:
+        raise SaveRefused(reason)
+    item = next((q for q in attempt.questions if q.id == item_id), None)
+    if item is None:
+        raise SaveRefused("That question is not part of this quiz.")
+    try:
+        cleaned = kind_of(item.type).clean([o["id"] for o in item.options], option_ids)
+    except AnswerRejected as exc:
+        raise SaveRefused(str(exc)) from None
+    item.answer, item.answered_at = cleaned, now
+    session.flush()
+    return now
+
+
+def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[str]], now: datetime) -> list[str]:
+    """Save every answer given (the no-JavaScript submit); return the problems, one per refused answer."""
+    problems = []
+    for item_id, option_ids in answers.items():
+        try:
+            save_answer(session, attempt, item_id, option_ids, now)
+        except SaveRefused as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def finalise(session: Session, attempt: Attempt, now: datetime, reason: FinishReason, on_pass: OnPass) -> bool:
+    """Grade and finish the attempt exactly once (a conditional update decides the winner); True if this call did."""
+    claimed = session.execute(update(Attempt).where(Attempt.id == attempt.id,
+                                                    Attempt.state == AttemptState.IN_PROGRESS.value)
+                              .values(state=AttemptState.FINISHED.value, finished_at=now, finish_reason=reason.value)
+                              .execution_options(synchronize_session=False)).rowcount
+    session.refresh(attempt)
+    if claimed != 1:
+        return False
+    results = []
+    for item in attempt.questions:
+        item.correct = kind_of(item.type).grade(item.correct_option_ids, item.answer)
+        results.append(item.correct)
+    attempt.correct_count, attempt.score_pct, attempt.passed = score(results, attempt.pass_mark_pct)
+    session.flush()
+    if attempt.passed:
+        on_pass(session, attempt, now)
+    return True
+
+
+def finalise_if_overdue(session: Session, attempt: Attempt, now: datetime, on_pass: OnPass) -> bool:
+    """Finish an attempt left past its deadline with what was saved; True if it is (now) finished."""
+    if attempt.state == AttemptState.IN_PROGRESS.value and timing.is_overdue(attempt.deadline_at, now):
+        finalise(session, attempt, now, FinishReason.TIME_EXPIRED, on_pass)
+    return attempt.state != AttemptState.IN_PROGRESS.value
+
+
+def close_expired(session: Session, now: datetime, on_pass: OnPass) -> int:
+    """Finalise every overdue attempt (idempotent; safe from cron every minute); return how many."""
+    cutoff = now - timing.GRACE
+    overdue = session.scalars(select(Attempt).options(selectinload(Attempt.questions))
+                              .where(Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline_at < cutoff)
+                              .order_by(Attempt.id)).all()
+    return sum(1 for attempt in overdue if finalise(session, attempt, now, FinishReason.TIME_EXPIRED, on_pass))

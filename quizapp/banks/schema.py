@@ -1,0 +1,241 @@
+"""The question-bank schema: pydantic models, the rules a bank must keep, and plain-English errors."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationInfo
+from pydantic import model_validator
+
+Loc = tuple[str | int, ...]
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EDITION_RE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+MIN_OPTIONS, MAX_OPTIONS = 3, 6
+MIN_WORDS, MAX_WORDS = 300, 800
+TRUE_FALSE_TEXTS = ("True", "False")
+
+
+def is_slug(value: str) -> bool:
+    """Whether value is a lower-case slug such as 'sx-001'."""
+    return bool(SLUG_RE.match(value)) and len(value) <= 80
+
+
+def _slug(value: str) -> str:
+    if not is_slug(value):
+        raise ValueError(f"'{value}' must be lower-case letters, digits and single hyphens (at most 80 characters)")
+    return value
+
+
+def _edition(value: Any) -> Any:
+    # YAML turns an unquoted 2025-03-01 into a date and 2025 into a number: accept both as text.
+    return value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, int) else value
+
+
+def _check_edition(value: str) -> str:
+    if not EDITION_RE.match(value):
+        raise ValueError(f"edition must be a year and month such as 2025-03 (found '{value}')")
+    return value
+
+
+def _check_url(value: str | None) -> str | None:
+    if value is not None and not re.match(r"^https?://\S+$", value):
+        raise ValueError(f"url must start with http:// or https:// and contain no spaces (found '{value}')")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Slug = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_slug)]
+Edition = Annotated[str, BeforeValidator(_edition), StringConstraints(strip_whitespace=True),
+                    AfterValidator(_check_edition)]
+Url = Annotated[str | None, AfterValidator(_check_url)]
+
+
+class RuleViolations(ValueError):
+    """Several broken rules found together, each with the place (relative to the model) it applies to."""
+
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = problems
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class OptionSpec(_Spec):
+    """One answer option of a question."""
+
+    text: Text
+    correct: bool = False
+
+
+class SourceSpec(_Spec):
+    """A published source that questions cite."""
+
+    id: Slug
+    title: Title
+    url: Url = None
+
+
+class QuestionSpec(_Spec):
+    """One question as written in a bank file."""
+
+    id: Slug
+    type: Literal["single", "multiple", "true_false"]
+    prompt: Text
+    options: list[OptionSpec]
+    explanation: Text
+    source: Slug
+    tags: list[Slug] = []
+
+    @model_validator(mode="after")
+    def _rules(self) -> QuestionSpec:
+        problems = question_problems(self)
+        if problems:
+            raise RuleViolations(problems)
+        return self
+
+    def content_hash(self) -> str:
+        """A stable SHA-256 of everything that changes what the question means."""
+        payload = {"prompt": self.prompt, "type": self.type, "explanation": self.explanation,
+                   "options": [[o.text, o.correct] for o in self.options], "source": self.source,
+                   "tags": list(self.tags)}
+        return _sha256(payload)
+
+
+def question_problems(question: QuestionSpec) -> list[tuple[Loc, str]]:
+    """Every broken option rule of one question, each with where it applies."""
+    options, kind = question.options, question.type
+    problems: list[tuple[Loc, str]] = []
+    correct = sum(1 for o in options if o.correct)
+    if kind == "true_false":
+        if sorted(o.text for o in options) != sorted(TRUE_FALSE_TEXTS) or len(options) != 2:
+            problems.append((("options",), 'true_false needs exactly the two options "True" and "False"'))
+        if correct != 1:
+            problems.append((("options",), f"true_false needs exactly one correct option (found {correct})"))
+        return problems
+    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+        problems.append((("options",), f"{kind} needs {MIN_OPTIONS} to {MAX_OPTIONS} options (found {len(options)})"))
+    if kind == "single" and correct != 1:
+        problems.append((("options",), f"single needs exactly one correct option (found {correct})"))
+    if kind == "multiple" and correct == 0:
+        problems.append((("options",), "multiple needs at least one correct option (found none)"))
+    if kind == "multiple" and options and correct == len(options):
+        problems.append((("options",), "multiple needs at least one wrong option (all are marked correct)"))
+    seen: dict[str, int] = {}
+    for index, option in enumerate(options):
+        key = option.text.strip().casefold()
+        if key in seen:
+            problems.append((("options", index), f"option {index + 1} repeats option {seen[key] + 1} "
+                                                 f"('{option.text}')"))
+        seen.setdefault(key, index)
+    return problems
+
+
+class BankSpec(_Spec):
+    """A whole bank: its learning page, sources and questions."""
+
+    id: Slug
+    title: Title
+    edition: Edition
+    summary: Text
+    learning: str
+    sources: list[SourceSpec]
+    questions: list[QuestionSpec]
+
+    @model_validator(mode="after")
+    def _rules(self, info: ValidationInfo) -> BankSpec:
+        require = bool(info.context and info.context.get("require_learning"))
+        problems = learning_problems(self.learning, require) + bank_problems(
+            [s.id for s in self.sources], [(q.id, q.source) for q in self.questions])
+        if problems:
+            raise RuleViolations(problems)
+        return self
+
+    def source(self, source_id: str) -> SourceSpec:
+        """The declared source with this id (KeyError if there is none)."""
+        for candidate in self.sources:
+            if candidate.id == source_id:
+                return candidate
+        raise KeyError(f"bank '{self.id}' declares no source '{source_id}'")
+
+    def content_hash(self) -> str:
+        """A stable SHA-256 of the whole bank."""
+        return _sha256(self.model_dump(mode="json"))
+
+
+def count_words(text: str) -> int:
+    """Words in a Markdown text, not counting bare markup such as '##' or '-'."""
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+
+
+def learning_problems(learning: Any, required: bool) -> list[tuple[Loc, str]]:
+    """The learning page must be 300-800 words when given, and is required in bank files."""
+    if not isinstance(learning, str):
+        return []
+    words = count_words(learning)
+    if not learning.strip():
+        return [(("learning",), f"learning is required: a Markdown page of {MIN_WORDS}-{MAX_WORDS} words")] \
+            if required else []
+    if not MIN_WORDS <= words <= MAX_WORDS:
+        return [(("learning",), f"learning must be {MIN_WORDS}-{MAX_WORDS} words (found {words})")]
+    return []
+
+
+def bank_problems(source_ids: list[Any], questions: list[tuple[Any, Any]]) -> list[tuple[Loc, str]]:
+    """Rules across a bank: unique source and question ids, and every cited source declared."""
+    problems: list[tuple[Loc, str]] = []
+    for index, source_id in _repeats(source_ids):
+        problems.append((("sources", index, "id"), f"source id '{source_id}' is declared more than once"))
+    for index, question_id in _repeats([qid for qid, _ in questions]):
+        problems.append((("questions", index, "id"), f"question id '{question_id}' is used by more than one question"))
+    declared = {s for s in source_ids if isinstance(s, str)}
+    for index, (_, source) in enumerate(questions):
+        if isinstance(source, str) and source.strip() and source.strip() not in declared:
+            problems.append((("questions", index, "source"), f"source '{source.strip()}' is not declared in sources"))
+    return problems
+
+
+def _repeats(values: list[Any]) -> list[tuple[int, str]]:
+    seen: set[str] = set()
+    repeats = []
+    for index, value in enumerate(values):
+        if isinstance(value, str):
+            if value.strip() in seen:
+                repeats.append((index, value.strip()))
+            seen.add(value.strip())
+    return repeats
+
+
+def _sha256(payload: Any) -> str:
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class BankError:
+    """One problem in a bank file, with where it is."""
+
+    file: str
+    line: int | None
+    question_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        """As 'file.yaml:42: sx-007: message', leaving out what is not known."""
+        place = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{place}: {self.question_id}: {self.message}" if self.question_id else f"{place}: {self.message}"
+
+
+class BankInvalid(Exception):
+    """A bank (or several) that cannot be used, with every problem found."""
+
+    def __init__(self, errors: list[BankError]) -> None:
+        self.errors = sorted(errors, key=lambda e: (e.file, e.line or 0))
+        super().__init__("\n".join(str(error) for error in self.errors))

@@ -1,0 +1,134 @@
+"""Importing validated banks into the database: versions for changed questions, retirement, never deletion."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Course, CourseBank, Question, QuestionBank
+from .schema import BankSpec, QuestionSpec
+
+DEFAULT_COURSE = {"time_limit_minutes": 15, "pass_mark_pct": 80, "validity_months": 12,
+                  "max_attempts_per_day": 3, "cooldown_minutes": 30}
+DEFAULT_DRAW = 12
+
+
+@dataclass
+class ImportReport:
+    """What an import adds, changes and retires in one bank (a preview before it is applied)."""
+
+    bank_id: str
+    title: str
+    new_bank: bool = False
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    details_changed: bool = False
+    course_created: str | None = None
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether applying would change anything."""
+        return bool(self.new_bank or self.added or self.changed or self.retired or self.details_changed)
+
+    def summary(self) -> str:
+        """One line for the CLI and the admin screen."""
+        line = (f"{self.bank_id}: {len(self.added)} added, {len(self.changed)} changed, "
+                f"{len(self.retired)} retired, {self.unchanged} unchanged")
+        if self.new_bank:
+            line += " (new bank)"
+        if self.course_created:
+            line += f"; course '{self.course_created}' created"
+        return line
+
+
+def bank_hash(spec: BankSpec) -> str:
+    """A hash of the bank's own details (not its questions)."""
+    parts = [spec.title, spec.edition, spec.summary, spec.learning, repr([s.model_dump() for s in spec.sources])]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _current(session: Session, bank: QuestionBank | None) -> dict[str, Question]:
+    if bank is None:
+        return {}
+    rows = session.scalars(select(Question).where(Question.bank_id == bank.id, Question.superseded_at.is_(None)))
+    return {q.qid: q for q in rows}
+
+
+def plan_import(session: Session, spec: BankSpec) -> ImportReport:
+    """Compare a bank file with the database without changing anything."""
+    bank = session.scalar(select(QuestionBank).where(QuestionBank.slug == spec.id))
+    current = _current(session, bank)
+    report = ImportReport(spec.id, spec.title, new_bank=bank is None,
+                          details_changed=bank is not None and bank.content_hash != bank_hash(spec))
+    for question in spec.questions:
+        existing = current.get(question.id)
+        if existing is None:
+            report.added.append(question.id)
+        elif existing.content_hash != question.content_hash() or existing.retired_at is not None:
+            report.changed.append(question.id)
+        else:
+            report.unchanged += 1
+    in_file = {q.id for q in spec.questions}
+    report.retired = sorted(qid for qid, q in current.items() if qid not in in_file and q.retired_at is None)
+    return report
+
+
+def _row(bank: QuestionBank, spec: BankSpec, question: QuestionSpec, version: int, now: datetime) -> Question:
+    source = spec.source(question.source)
+    return Question(bank=bank, qid=question.id, version=version, type=question.type, prompt=question.prompt,
+                    options=[o.model_dump() for o in question.options], explanation=question.explanation,
+                    source_id=source.id, source_title=source.title, source_url=source.url,
+                    tags=list(question.tags), content_hash=question.content_hash(), created_at=now)
+
+
+def _upsert_bank(session: Session, spec: BankSpec, now: datetime) -> QuestionBank:
+    bank = session.scalar(select(QuestionBank).where(QuestionBank.slug == spec.id))
+    if bank is None:
+        bank = QuestionBank(slug=spec.id, created_at=now)
+        session.add(bank)
+    bank.title, bank.edition, bank.summary, bank.learning = spec.title, spec.edition, spec.summary, spec.learning
+    bank.sources = [s.model_dump() for s in spec.sources]
+    bank.content_hash, bank.imported_at = bank_hash(spec), now
+    return bank
+
+
+def apply_import(session: Session, spec: BankSpec, now: datetime, *, create_course: bool = True) -> ImportReport:
+    """Apply a bank file (flush only): new versions for changed questions, retire missing ones."""
+    report = plan_import(session, spec)
+    current = _current(session, session.scalar(select(QuestionBank).where(QuestionBank.slug == spec.id)))
+    bank = _upsert_bank(session, spec, now)
+    changed, added = set(report.changed), set(report.added)
+    new_rows = []
+    for question in spec.questions:
+        if question.id in added:
+            new_rows.append(_row(bank, spec, question, 1, now))
+        elif question.id in changed:
+            old = current[question.id]
+            old.superseded_at = now
+            new_rows.append(_row(bank, spec, question, old.version + 1, now))
+    for qid in report.retired:
+        current[qid].retired_at = now
+    session.add_all(new_rows)
+    session.flush()
+    if create_course:
+        report.course_created = ensure_course(session, bank, len(spec.questions))
+    return report
+
+
+def ensure_course(session: Session, bank: QuestionBank, live_count: int) -> str | None:
+    """Create the bank's default course when no course draws from it yet; return its title if created."""
+    if session.scalar(select(func.count()).select_from(CourseBank).where(CourseBank.bank_id == bank.id)):
+        return None
+    title = bank.title
+    if session.scalar(select(func.count()).select_from(Course).where(Course.title == title)):
+        title = f"{bank.title} ({bank.slug})"
+    course = Course(title=title, summary=bank.summary, **DEFAULT_COURSE)
+    course.banks = [CourseBank(bank=bank, question_count=min(DEFAULT_DRAW, live_count), position=0)]
+    session.add(course)
+    session.flush()
+    return course.title

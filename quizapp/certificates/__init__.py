@@ -1,0 +1,1 @@
+"""Certificates: PDF drawing (pdf.py) and QR codes (qr.py)."""

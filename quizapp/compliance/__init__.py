@@ -1,0 +1,1 @@
+"""Compliance: status per person x course, the matrix and its exports."""

@@ -1,0 +1,60 @@
+"""Drawing an attempt's questions: random per bank, shuffled, each option given a fresh random id."""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A live question that may be drawn."""
+
+    question_id: int
+    type: str
+    prompt: str
+    options: Sequence[dict[str, Any]]  # [{"text": ..., "correct": bool}]
+    explanation: str
+    source_title: str
+    source_url: str | None
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A question as frozen into an attempt."""
+
+    question_id: int
+    type: str
+    prompt: str
+    options: list[dict[str, str]]
+    correct_option_ids: list[str]
+    explanation: str
+    source_title: str
+    source_url: str | None
+
+
+class NotEnoughQuestions(ValueError):
+    """A bank has fewer live questions than the course draws from it."""
+
+
+def _freeze(candidate: Candidate, rng: random.Random) -> Drawn:
+    options = list(candidate.options)
+    rng.shuffle(options)
+    # Random ids: the browser cannot tell options apart from their ids, and an id is never valid elsewhere.
+    ids = [secrets.token_urlsafe(9) for _ in options]
+    return Drawn(candidate.question_id, candidate.type, candidate.prompt,
+                 [{"id": oid, "text": option["text"]} for oid, option in zip(ids, options)],
+                 [oid for oid, option in zip(ids, options) if option.get("correct")],
+                 candidate.explanation, candidate.source_title, candidate.source_url)
+
+
+def draw(pools: Sequence[tuple[str, Sequence[Candidate], int]], rng: random.Random) -> list[Drawn]:
+    """Draw `count` questions from each (bank title, candidates, count) pool and shuffle them together."""
+    chosen: list[Candidate] = []
+    for title, candidates, count in pools:
+        if len(candidates) < count:
+            raise NotEnoughQuestions(f"The bank '{title}' has {len(candidates)} live questions; the course needs {count}.")
+        chosen.extend(rng.sample(list(candidates), count))
+    rng.shuffle(chosen)
+    return [_freeze(candidate, rng) for candidate in chosen]

@@ -1,0 +1,82 @@
+"""A registry of question types behind one interface: how an answer is checked and graded."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Sequence
+
+
+class AnswerRejected(ValueError):
+    """An answer that does not fit the question (unknown option, or too many for a single choice)."""
+
+
+class QuestionKind(ABC):
+    """One question type: its input control and its grading rule."""
+
+    name: str
+    input_type: str  # "radio" or "checkbox"
+
+    def clean(self, option_ids: Sequence[str], answer: Sequence[str]) -> list[str]:
+        """Return the answer as a de-duplicated list in option order, or raise AnswerRejected."""
+        chosen = set(answer)
+        unknown = chosen - set(option_ids)
+        if unknown:
+            raise AnswerRejected("That answer is not one of this question's options.")
+        self.check_count(len(chosen))
+        return [option for option in option_ids if option in chosen]
+
+    def check_count(self, count: int) -> None:
+        """Raise AnswerRejected if this many options cannot be chosen together."""
+        if count > 1:
+            raise AnswerRejected("Choose only one answer for this question.")
+
+    @abstractmethod
+    def grade(self, correct_ids: Sequence[str], answer: Sequence[str] | None) -> bool:
+        """Whether the answer earns the mark."""
+
+
+class SingleChoice(QuestionKind):
+    """Exactly one right option."""
+
+    name = "single"
+    input_type = "radio"
+
+    def grade(self, correct_ids: Sequence[str], answer: Sequence[str] | None) -> bool:
+        """Right when the one chosen option is the right one."""
+        return bool(answer) and list(answer) == list(correct_ids)
+
+
+class TrueFalse(SingleChoice):
+    """A statement that is true or false."""
+
+    name = "true_false"
+
+
+class MultipleResponse(QuestionKind):
+    """Several right options; all-or-nothing: every right one and no wrong one."""
+
+    name = "multiple"
+    input_type = "checkbox"
+
+    def check_count(self, count: int) -> None:
+        """Any number of options may be ticked."""
+
+    def grade(self, correct_ids: Sequence[str], answer: Sequence[str] | None) -> bool:
+        """Right only when the ticked set equals the right set."""
+        return answer is not None and set(answer) == set(correct_ids)
+
+
+REGISTRY: dict[str, QuestionKind] = {kind.name: kind for kind in (SingleChoice(), TrueFalse(), MultipleResponse())}
+
+
+def kind_of(type_name: str) -> QuestionKind:
+    """The registered handler for a question type name."""
+    return REGISTRY[type_name]
+
+
+def score(results: Sequence[bool], pass_mark_pct: int) -> tuple[int, int, bool]:
+    """Return (correct count, score % rounded down, passed) where passing compares the exact fraction."""
+    total = len(results)
+    correct = sum(1 for result in results if result)
+    if total == 0:
+        return 0, 0, False
+    return correct, (100 * correct) // total, correct * 100 >= pass_mark_pct * total

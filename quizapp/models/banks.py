@@ -1,0 +1,77 @@
+"""Question banks and versioned questions, as imported from bank files."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime, utcnow
+
+
+class QuestionType(enum.StrEnum):
+    """The question types the grader knows."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true_false"
+
+
+TYPE_VALUES = ", ".join(f"'{t.value}'" for t in QuestionType)
+
+
+class QuestionBank(Base):
+    """A bank of questions on one topic, with the learning page staff read first."""
+
+    __tablename__ = "question_bank"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    edition: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    learning: Mapped[str] = mapped_column(Text, default="")
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    questions: Mapped[list[Question]] = relationship(back_populates="bank", order_by="Question.id")
+
+
+class Question(Base):
+    """One version of a question; a changed question gets a new row, the old one is superseded."""
+
+    __tablename__ = "question"
+    __table_args__ = (
+        UniqueConstraint("bank_id", "qid", "version", name="bank_qid_version"),
+        CheckConstraint(f"type IN ({TYPE_VALUES})", name="type_valid"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_question_live", "bank_id", "superseded_at", "retired_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("question_bank.id"))
+    qid: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    type: Mapped[str] = mapped_column(String(12))
+    prompt: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    explanation: Mapped[str] = mapped_column(Text)
+    source_id: Mapped[str] = mapped_column(String(80))
+    source_title: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    bank: Mapped[QuestionBank] = relationship(back_populates="questions")
+
+    @property
+    def live(self) -> bool:
+        """Whether this version can still be drawn into new attempts."""
+        return self.superseded_at is None and self.retired_at is None

@@ -1,0 +1,6 @@
+"""Staff screens: my training, the course page and quiz, results and certificates."""
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__)
+
+from . import quiz, records, training  # noqa: E402,F401  (registers routes)

@@ -1,0 +1,99 @@
+"""The quiz itself: the page, saving each answer, submitting, and the review."""
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from ...attempts import SaveRefused, finalise, finalise_if_overdue, save_all, save_answer
+from ...engine import timing
+from ...engine.questions import kind_of
+from ...extensions import db
+from ...models import Attempt, AttemptState, Certificate, FinishReason
+from ..clock import now, on_pass
+from ..forms import ConfirmForm
+from ..permissions import SIGNED_IN, allow, can_see_person
+from . import bp
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    """The signed-in person's own attempt; anyone else's is a 404."""
+    attempt = db.session.get(Attempt, attempt_id, options=[selectinload(Attempt.questions)])
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+def _answers_from_form() -> dict[int, list[str]]:
+    answers: dict[int, list[str]] = {}
+    for key in request.form:
+        if key.startswith("q") and key[1:].isdigit():
+            answers[int(key[1:])] = request.form.getlist(key)
+    return answers
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@allow(SIGNED_IN)
+def attempt(attempt_id: int) -> str | Response:
+    """The quiz page: saved answers ticked, the deadline from the server's clock."""
+    attempt = _own_attempt(attempt_id)
+    moment = now()
+    if finalise_if_overdue(db.session, attempt, moment, on_pass):
+        return redirect(url_for("staff.result", attempt_id=attempt.id))
+    return render_template("staff/quiz.html", attempt=attempt, form=ConfirmForm(), kind_of=kind_of,
+                           seconds_left=timing.seconds_left(attempt.deadline_at, moment),
+                           grace_seconds=int(timing.GRACE.total_seconds()))
+
+
+@bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
+@allow(SIGNED_IN)
+def save(attempt_id: int) -> tuple[Response, int]:
+    """Save one answer (JSON from the page's script): {"question": id, "options": [ids]}."""
+    attempt = _own_attempt(attempt_id)
+    payload = request.get_json(silent=True) or {}
+    item_id, options = payload.get("question"), payload.get("options")
+    if not isinstance(item_id, int) or not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+        return jsonify(saved=False, message="The answer could not be read. Reload the page and try again."), 400
+    moment = now()
+    try:
+        save_answer(db.session, attempt, item_id, options, moment)
+    except SaveRefused as exc:
+        closed = finalise_if_overdue(db.session, attempt, moment, on_pass)
+        db.session.commit()  # keep the finalisation even though this response is an error
+        return jsonify(saved=False, message=str(exc), finished=closed,
+                       result_url=url_for("staff.result", attempt_id=attempt.id) if closed else None), (
+            409 if closed or attempt.state != AttemptState.IN_PROGRESS.value else 400)
+    return jsonify(saved=True, seconds_left=timing.seconds_left(attempt.deadline_at, moment)), 200
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@allow(SIGNED_IN)
+def submit(attempt_id: int) -> Response:
+    """Save whatever the form carries (works without JavaScript), then finish and grade once."""
+    attempt = _own_attempt(attempt_id)
+    moment = now()
+    if attempt.state == AttemptState.IN_PROGRESS.value:
+        problems = save_all(db.session, attempt, _answers_from_form(), moment)
+        for problem in dict.fromkeys(problems):
+            flash(problem, "error")
+        reason = FinishReason.SUBMITTED if timing.accepts_saves(attempt.deadline_at, moment) else FinishReason.TIME_EXPIRED
+        finalise(db.session, attempt, moment, reason, on_pass)
+    return redirect(url_for("staff.result", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@allow(SIGNED_IN)
+def result(attempt_id: int) -> str | Response:
+    """Score, pass or not, and a review of every question with the explanation and its source."""
+    attempt = db.session.get(Attempt, attempt_id, options=[selectinload(Attempt.questions)])
+    if attempt is None or not can_see_person(current_user, attempt.user):
+        abort(404)
+    if attempt.user_id == current_user.id and not finalise_if_overdue(db.session, attempt, now(), on_pass):
+        return redirect(url_for("staff.attempt", attempt_id=attempt.id))
+    if attempt.state == AttemptState.IN_PROGRESS.value:
+        abort(404)
+    certificate = db.session.scalar(select(Certificate).where(Certificate.attempt_id == attempt.id)
+                                    .order_by(Certificate.id.desc()).limit(1))
+    return render_template("staff/result.html", attempt=attempt, certificate=certificate)

@@ -1,0 +1,70 @@
+"""My training, the course page and starting a quiz."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ...attempts import in_progress, start_context, start_or_resume
+from ...certificates.issue import org_settings
+from ...engine import rules, timing
+from ...engine.draw import NotEnoughQuestions
+from ...extensions import db
+from ...models import Attempt, Course
+from ...training import training_lines
+from ..clock import now, on_pass
+from ..forms import ConfirmForm
+from ..markdown import render_markdown
+from ..permissions import SIGNED_IN, allow
+from . import bp
+
+
+@bp.route("/training")
+@allow(SIGNED_IN)
+def my_training() -> str:
+    """Each course with its status and the next action."""
+    moment = now()
+    lines = training_lines(db.session, current_user, moment, org_settings(db.session).due_soon_days)
+    return render_template("staff/my_training.html", lines=lines)
+
+
+def _course_or_404(course_id: int) -> Course:
+    course = db.session.get(Course, course_id)
+    if course is None or not course.active:
+        abort(404)
+    return course
+
+
+@bp.route("/courses/<int:course_id>")
+@allow(SIGNED_IN)
+def course(course_id: int) -> str:
+    """The learning page and, before starting, what the quiz involves or why it cannot start."""
+    course = _course_or_404(course_id)
+    moment = now()
+    running = in_progress(db.session, current_user, course)
+    if running is not None and timing.is_overdue(running.deadline_at, moment):
+        running = None  # finalised when started or looked at; shown here as no longer running
+    ctx = start_context(db.session, current_user, course)
+    learning = [(link.bank, render_markdown(link.bank.learning)) for link in course.banks]
+    return render_template(
+        "staff/course.html", course=course, learning=learning, running=running, form=ConfirmForm(),
+        allowance=timing.describe_allowance(course.time_limit_minutes, current_user.extra_time_pct),
+        reasons=[] if running else rules.reasons_not_to_start(ctx, moment),
+        attempts_left=rules.attempts_left_today(ctx, moment))
+
+
+@bp.route("/courses/<int:course_id>/start", methods=["POST"])
+@allow(SIGNED_IN)
+def start(course_id: int) -> Response:
+    """Start a new attempt, or carry on with the one in progress."""
+    course = _course_or_404(course_id)
+    try:
+        result = start_or_resume(db.session, current_user, course, now(), on_pass)
+    except NotEnoughQuestions as exc:
+        flash(f"This quiz cannot start: {exc} Please tell your administrator.", "error")
+        return redirect(url_for("staff.course", course_id=course.id))
+    if isinstance(result, Attempt):
+        return redirect(url_for("staff.attempt", attempt_id=result.id))
+    for reason in result:
+        flash(reason, "error")
+    return redirect(url_for("staff.course", course_id=course.id))

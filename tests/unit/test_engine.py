@@ -1,0 +1,112 @@
+"""The pure quiz domain, with the clock injected."""
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from quizapp.engine import rules, timing
+from quizapp.engine.draw import Candidate, NotEnoughQuestions, draw
+from quizapp.engine.questions import AnswerRejected, kind_of, score
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+def test_deadline_without_extra_time() -> None:
+    assert timing.deadline(T0, 15, 0) == T0 + timedelta(minutes=15)
+
+
+def test_deadline_with_extra_time() -> None:
+    assert timing.deadline(T0, 15, 25) == T0 + timedelta(minutes=18, seconds=45)
+    assert timing.describe_allowance(15, 25) == "18 minutes 45 seconds, including your 25 % extra time"
+    assert timing.describe_allowance(15, 0) == "15 minutes"
+
+
+def test_grace_accepts_the_save_in_flight_and_refuses_later_ones() -> None:
+    deadline = T0 + timedelta(minutes=15)
+    assert rules.reason_not_to_save(deadline, deadline - timedelta(seconds=1)) is None
+    assert rules.reason_not_to_save(deadline, deadline + timing.GRACE) is None
+    late = rules.reason_not_to_save(deadline, deadline + timing.GRACE + timedelta(seconds=1))
+    assert late is not None and "Time is up" in late
+    assert timing.GRACE <= timedelta(seconds=30)
+
+
+def _ctx(past, max_per_day=3, cooldown=30, course_active=True, person_active=True) -> rules.StartContext:
+    return rules.StartContext(course_active, person_active, max_per_day, cooldown, tuple(past))
+
+
+def test_attempts_per_day_blocks_with_the_time_it_frees_up() -> None:
+    past = [rules.PastAttempt(T0 + timedelta(hours=h), T0 + timedelta(hours=h, minutes=10), True) for h in (0, 1, 2)]
+    now = T0 + timedelta(hours=3)
+    reasons = rules.reasons_not_to_start(_ctx(past), now)
+    assert reasons == ["You have used all 3 attempts allowed in 24 hours. "
+                       "You can start again at 09:00 UTC on 24 November 2026."]
+    assert rules.attempts_left_today(_ctx(past), now) == 0
+    assert rules.reasons_not_to_start(_ctx(past), T0 + timedelta(hours=24, seconds=1)) == []
+
+
+def test_cooldown_after_a_fail_only() -> None:
+    failed = [rules.PastAttempt(T0, T0 + timedelta(minutes=10), False)]
+    reasons = rules.reasons_not_to_start(_ctx(failed), T0 + timedelta(minutes=20))
+    assert len(reasons) == 1 and "30-minute pause" in reasons[0] and "09:40 UTC" in reasons[0]
+    assert rules.reasons_not_to_start(_ctx(failed), T0 + timedelta(minutes=40)) == []
+    passed = [rules.PastAttempt(T0, T0 + timedelta(minutes=10), True)]
+    assert rules.reasons_not_to_start(_ctx(passed), T0 + timedelta(minutes=11)) == []
+
+
+def test_inactive_course_and_person_each_give_a_reason() -> None:
+    reasons = rules.reasons_not_to_start(_ctx([], course_active=False, person_active=False), T0)
+    assert reasons == ["This course is not open at the moment.", "Your account is not active."]
+
+
+def test_grading_single_true_false_and_multiple() -> None:
+    assert kind_of("single").grade(["a"], ["a"]) is True
+    assert kind_of("single").grade(["a"], ["b"]) is False
+    assert kind_of("single").grade(["a"], None) is False
+    assert kind_of("true_false").grade(["t"], ["t"]) is True
+    multiple = kind_of("multiple")
+    assert multiple.grade(["a", "b"], ["b", "a"]) is True
+    assert multiple.grade(["a", "b"], ["a"]) is False  # all or nothing
+    assert multiple.grade(["a", "b"], ["a", "b", "c"]) is False
+    assert multiple.grade(["a"], []) is False
+
+
+def test_answers_are_checked_against_the_question() -> None:
+    with pytest.raises(AnswerRejected):
+        kind_of("single").clean(["a", "b"], ["z"])
+    with pytest.raises(AnswerRejected):
+        kind_of("single").clean(["a", "b"], ["a", "b"])
+    assert kind_of("multiple").clean(["a", "b", "c"], ["c", "a", "a"]) == ["a", "c"]
+
+
+def test_score_rounds_down_and_passes_on_the_exact_fraction() -> None:
+    assert score([True] * 9 + [False] * 3, 80) == (9, 75, False)
+    assert score([True] * 4 + [False], 80) == (4, 80, True)
+    assert score([True, True, False], 66) == (2, 66, True)
+    assert score([True, True, False], 67) == (2, 66, False)
+
+
+def _pool(n: int) -> list[Candidate]:
+    return [Candidate(i, "single", f"Q{i}", [{"text": "right", "correct": True}, {"text": "wrong"},
+                                              {"text": "also wrong"}], "because", "Source", None) for i in range(n)]
+
+
+def test_draw_takes_counts_per_bank_and_hides_which_option_is_right() -> None:
+    drawn = draw([("A", _pool(10), 3), ("B", _pool(5), 2)], random.Random(1))
+    assert len(drawn) == 5
+    for item in drawn:
+        assert len(item.correct_option_ids) == 1
+        assert item.correct_option_ids[0] in {o["id"] for o in item.options}
+        assert all(set(o) == {"id", "text"} for o in item.options)
+    ids = [o["id"] for item in drawn for o in item.options]
+    assert len(ids) == len(set(ids))
+
+
+def test_draw_shuffles_options() -> None:
+    positions = {[o["text"] for o in draw([("A", _pool(1), 1)], random.Random(seed))[0].options].index("right")
+                 for seed in range(30)}
+    assert positions == {0, 1, 2}
+
+
+def test_draw_refuses_when_a_bank_is_too_small() -> None:
+    with pytest.raises(NotEnoughQuestions, match="'A' has 2 live questions; the course needs 3"):
+        draw([("A", _pool(2), 3)], random.Random(0))
