@@ -30,11 +30,13 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# Debian's Chromium for the browser tests; installed only when missing and we are root.
+# Debian's Chromium (browser tests) and poppler-utils (PDF rasterising for QR checks); installed only when
+# missing and we are root.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
-	  echo "Chromium is not installed: browser tests will be skipped (CI fails instead)."; }
+	@{ command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null); } || \
+	  echo "Chromium or poppler-utils is missing: those tests will be skipped (CI fails instead)."
 
 test: install-test browser
 	$(BIN)/python -m pytest

@@ -48,7 +48,8 @@ def _candidates(session: Session, course: Course) -> list[tuple[str, list[Candid
     return pools
 
 
-def _new_attempt(session: Session, user: User, course: Course, now: datetime, rng: random.Random) -> Attempt:
+def new_attempt(session: Session, user: User, course: Course, now: datetime, rng: random.Random) -> Attempt:
+    """Draw and snapshot a new attempt (flush only); the caller has checked the access rules."""
     drawn = draw(_candidates(session, course), rng)
     attempt = Attempt(user_id=user.id, course_id=course.id, state=AttemptState.IN_PROGRESS.value, started_at=now,
                       deadline_at=timing.deadline(now, course.time_limit_minutes, user.extra_time_pct),
@@ -73,7 +74,7 @@ def start_or_resume(session: Session, user: User, course: Course, now: datetime,
         return reasons
     try:
         with session.begin_nested():
-            attempt = _new_attempt(session, user, course, now, rng or random.SystemRandom())
+            attempt = new_attempt(session, user, course, now, rng or random.SystemRandom())
     except IntegrityError:
         # A second tab started the same course at the same moment: the database let one win.
         existing = in_progress(session, user, course)

@@ -79,7 +79,8 @@ def demo_command(if_empty: bool) -> None:
 
     try:
         message = seed_demo(db.session, current_app.instance_path, if_empty=if_empty,
-                            production=current_app.config["QUIZAPP_ENV"] == "production")
+                            production=current_app.config["QUIZAPP_ENV"] == "production",
+                            base_url=current_app.config.get("BASE_URL") or "http://127.0.0.1:5000/")
     except DemoRefused as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
@@ -88,7 +89,9 @@ def demo_command(if_empty: bool) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
-    for command in (db_cli, users_cli, attempts_cli, demo_command):
+    from .banks.commands import banks_cli
+
+    for command in (db_cli, users_cli, attempts_cli, banks_cli, demo_command):
         app.cli.add_command(command)
 
 

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .accounts import hash_password
+from .db import utcnow
+from .demo_history import seed_history
 from .models import Role, School, StaffGroup, User
 
 CREDENTIALS_FILE = "demo-credentials.txt"
@@ -77,7 +80,8 @@ def _people(schools: list[School], groups: dict[str, StaffGroup], password_hash:
     return people
 
 
-def seed_demo(session: Session, instance_path: str, *, if_empty: bool, production: bool) -> str:
+def seed_demo(session: Session, instance_path: str, *, if_empty: bool, production: bool,
+              now: datetime | None = None, base_url: str = "http://127.0.0.1:5000/") -> str:
     """Seed the demo (flush only) and return the sign-in details to print."""
     if production:
         raise DemoRefused("The demo cannot be seeded when QUIZAPP_ENV=production.")
@@ -93,6 +97,7 @@ def seed_demo(session: Session, instance_path: str, *, if_empty: bool, productio
     session.add_all([*schools, *groups.values()])
     session.add_all(_people(schools, groups, hash_password(password)))
     session.flush()
+    seed_history(session, now or utcnow(), base_url)
     text = _credentials_text(password)
     _save_credentials(path, text)
     return "Demo school seeded.\n" + text

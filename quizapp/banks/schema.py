@@ -96,7 +96,7 @@ class QuestionSpec(_Spec):
 
     @model_validator(mode="after")
     def _rules(self) -> QuestionSpec:
-        problems = question_problems(self)
+        problems = question_problems(self.type, [(o.text, o.correct) for o in self.options])
         if problems:
             raise RuleViolations(problems)
         return self
@@ -109,13 +109,12 @@ class QuestionSpec(_Spec):
         return _sha256(payload)
 
 
-def question_problems(question: QuestionSpec) -> list[tuple[Loc, str]]:
-    """Every broken option rule of one question, each with where it applies."""
-    options, kind = question.options, question.type
+def question_problems(kind: str, options: list[tuple[str, bool]]) -> list[tuple[Loc, str]]:
+    """Every broken option rule of one question (its type and (text, correct) pairs), with where it applies."""
     problems: list[tuple[Loc, str]] = []
-    correct = sum(1 for o in options if o.correct)
+    correct = sum(1 for _, right in options if right)
     if kind == "true_false":
-        if sorted(o.text for o in options) != sorted(TRUE_FALSE_TEXTS) or len(options) != 2:
+        if sorted(text for text, _ in options) != sorted(TRUE_FALSE_TEXTS):
             problems.append((("options",), 'true_false needs exactly the two options "True" and "False"'))
         if correct != 1:
             problems.append((("options",), f"true_false needs exactly one correct option (found {correct})"))
@@ -129,11 +128,10 @@ def question_problems(question: QuestionSpec) -> list[tuple[Loc, str]]:
     if kind == "multiple" and options and correct == len(options):
         problems.append((("options",), "multiple needs at least one wrong option (all are marked correct)"))
     seen: dict[str, int] = {}
-    for index, option in enumerate(options):
-        key = option.text.strip().casefold()
+    for index, (text, _) in enumerate(options):
+        key = text.strip().casefold()
         if key in seen:
-            problems.append((("options", index), f"option {index + 1} repeats option {seen[key] + 1} "
-                                                 f"('{option.text}')"))
+            problems.append((("options", index), f"option {index + 1} repeats option {seen[key] + 1} ('{text}')"))
         seen.setdefault(key, index)
     return problems
 

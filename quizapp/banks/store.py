@@ -132,3 +132,16 @@ def ensure_course(session: Session, bank: QuestionBank, live_count: int) -> str 
     session.add(course)
     session.flush()
     return course.title
+
+
+def spec_from_db(session: Session, bank: QuestionBank) -> BankSpec:
+    """The bank as it stands (live questions only), ready to export in any format."""
+    from .schema import OptionSpec, SourceSpec
+
+    live = session.scalars(select(Question).where(Question.bank_id == bank.id, Question.superseded_at.is_(None),
+                                                  Question.retired_at.is_(None)).order_by(Question.qid)).all()
+    questions = [QuestionSpec(id=q.qid, type=q.type, prompt=q.prompt, explanation=q.explanation, source=q.source_id,
+                              tags=list(q.tags), options=[OptionSpec(**o) for o in q.options]) for q in live]
+    return BankSpec.model_construct(id=bank.slug, title=bank.title, edition=bank.edition, summary=bank.summary,
+                                    learning=bank.learning, sources=[SourceSpec(**s) for s in bank.sources],
+                                    questions=questions)
