@@ -26,6 +26,7 @@ install-test: $(VENV)/.installed-test
 
 run: install
 	$(FLASK) db upgrade
+	$(FLASK) banks import
 	$(FLASK) demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
