@@ -17,7 +17,7 @@ class OrgSettings(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
-    org_name: Mapped[str] = mapped_column(String(200), default="Demo Academy Trust")
+    org_name: Mapped[str] = mapped_column(String(200), default="Safeguarding training")
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_mime: Mapped[str | None] = mapped_column(String(20))
     signatory_name: Mapped[str] = mapped_column(String(120), default="Designated Safeguarding Lead")

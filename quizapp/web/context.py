@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
 from ..certificates.status import certificate_status
 from ..engine.timing import describe_duration
+from ..extensions import db
+from ..models import OrgSettings
 
 # (endpoint, label, roles): an entry shows only once its endpoint exists, so features appear as they land.
 NAV = [
@@ -43,9 +45,16 @@ def _nav_items() -> list[NavItem]:
             for endpoint, label, roles in NAV if endpoint in views and current_user.role in roles]
 
 
+def _org_name() -> str:
+    if "org_name" not in g:
+        settings = db.session.get(OrgSettings, 1)
+        g.org_name = settings.org_name if settings else OrgSettings.org_name.default.arg  # type: ignore[attr-defined]
+    return g.org_name
+
+
 def _context() -> dict[str, Any]:
     return {
-        "org_name": current_app.config.get("ORG_NAME", "quizapp"),
+        "org_name": _org_name(),
         "nav_items": _nav_items(),
         "config_endpoints": current_app.view_functions.keys(),
     }
