@@ -1,4 +1,4 @@
-"""Aiken import and export: single-answer questions, plus our EXPLANATION: line after ANSWER:."""
+"""Aiken import and export: single-answer questions; on import, our EXPLANATION: line after ANSWER:."""
 from __future__ import annotations
 
 import re
@@ -16,6 +16,8 @@ _EXPLANATION_RE = re.compile(r"^EXPLANATION:\s*(.*)$", re.IGNORECASE)
 
 @dataclass
 class _Draft:
+    """One question as read so far."""
+
     line: int
     prompt: list[str]
     options: list[tuple[int, str]] = field(default_factory=list)
@@ -106,7 +108,10 @@ def parse_aiken(text: str, filename: str) -> ParsedBank:
 
 
 def write_aiken(bank: BankSpec) -> str:
-    """The bank as Aiken; raises ValueError naming any multiple-response question, which Aiken cannot hold."""
+    """The bank as standard Aiken; ValueError naming any multiple-response question, which Aiken cannot hold.
+
+    Explanations are left out: Moodle treats any extra line, our EXPLANATION: too, as a broken question.
+    """
     multiple = [q.id for q in bank.questions if q.type == "multiple"]
     if multiple:
         raise ValueError("Aiken has only single-answer questions, so these multiple-response questions "
@@ -119,8 +124,7 @@ def write_aiken(bank: BankSpec) -> str:
         letter = chr(ord("A") + next(i for i, o in enumerate(options) if o.correct))
         lines = [_one_line(question.prompt)]
         lines += [f"{chr(ord('A') + i)}. {_one_line(o.text)}" for i, o in enumerate(options)]
-        lines += [f"ANSWER: {letter}", f"EXPLANATION: {_one_line(question.explanation)}"]
-        blocks.append("\n".join(lines))
+        blocks.append("\n".join([*lines, f"ANSWER: {letter}"]))
     return "\n\n".join(blocks) + "\n"
 
 

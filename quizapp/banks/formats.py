@@ -74,7 +74,7 @@ def read_bank(text: str, fmt: str, *, filename: str, bank_id: str | None = None,
               skip_unsupported: bool = False) -> ReadResult:
     """Read a bank in any format; raises BankInvalid with every problem (unsupported types too, unless skipped)."""
     codec = _interchange(fmt)
-    parsed = codec.parse(text, filename)
+    parsed = codec.parse(text.removeprefix("\ufeff"), filename)  # files saved by Windows tools may start with a BOM
     errors = parsed.errors if skip_unsupported else parsed.errors + parsed.unsupported
     if parsed.data is None and errors:  # the file could not be read at all
         raise BankInvalid(errors)

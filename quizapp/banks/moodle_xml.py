@@ -39,7 +39,11 @@ class Element:
 
 
 class XmlRefused(ValueError):
-    """XML that is refused before any of it is used."""
+    """XML that is refused before any of it is used, with the line that made us stop."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def parse_xml(text: str) -> Element:
@@ -50,12 +54,15 @@ def parse_xml(text: str) -> Element:
     stack = [document]
 
     def start(tag: str, attrs: dict[str, str]) -> None:
+        """Open an element, noting its line."""
         element = Element(tag, attrs, parser.CurrentLineNumber)
         stack[-1].children.append(element)
         stack.append(element)
 
     def refuse(*_: Any) -> None:
-        raise XmlRefused("the file declares a DOCTYPE or entities, which are refused for safety")
+        """Stop at the first DOCTYPE or entity declaration."""
+        raise XmlRefused("the file declares a DOCTYPE or entities, which are refused for safety",
+                         parser.CurrentLineNumber)
 
     parser.StartElementHandler = start
     parser.EndElementHandler = lambda tag: stack.pop()
@@ -73,7 +80,7 @@ def parse_moodle_xml(text: str, filename: str) -> ParsedBank:
     try:
         quiz = parse_xml(text).find("quiz")
     except XmlRefused as exc:
-        return ParsedBank(None, {}, [BankError(filename, 1, None, str(exc))], [])
+        return ParsedBank(None, {}, [BankError(filename, exc.line, None, str(exc))], [])
     except expat.ExpatError as exc:
         message = f"the XML is not well formed: {expat.ErrorString(exc.code)}"
         return ParsedBank(None, {}, [BankError(filename, exc.lineno, None, message)], [])
@@ -140,7 +147,7 @@ class _Reader:
         question["tags"] = list(dict.fromkeys(t for t in tags if t))
         for line, body in element.comments:
             self._meta(body, line, question)
-        question["type"], question["options"] = self._options(element, kind, fmt, index, name)
+        question["type"], question["options"] = self._options(element, kind, fmt, index, question["id"])
         self.data["questions"].append(question)
 
     def _options(self, element: Element, kind: str, fmt: str, index: int,
@@ -206,7 +213,8 @@ def _question_xml(question: QuestionSpec) -> list[str]:
            f"    <name><text>{escape(question.id)}</text></name>",
            f'    <questiontext format="plain_text"><text>{_cdata(question.prompt)}</text></questiontext>',
            f'    <generalfeedback format="plain_text"><text>{_cdata(question.explanation)}</text></generalfeedback>',
-           "    <defaultgrade>1</defaultgrade>", f"    <penalty>{'1' if kind == 'truefalse' else '0.3333333'}</penalty>",
+           "    <defaultgrade>1</defaultgrade>",
+           f"    <penalty>{'1' if kind == 'truefalse' else '0.3333333'}</penalty>",
            "    <hidden>0</hidden>", f"    <idnumber>{escape(question.id)}</idnumber>"]
     if kind == "multichoice":
         out += [f"    <single>{'true' if question.type == 'single' else 'false'}</single>",
@@ -223,7 +231,7 @@ def _question_xml(question: QuestionSpec) -> list[str]:
 
 
 def moodle_fractions(question: QuestionSpec) -> list[str]:
-    """Moodle grade percentages: 100 or 0, or for multiple response 100 shared by the right options, -100 by the wrong."""
+    """Moodle grades: 100 or 0; for multiple response 100 shared by the right options and -100 by the wrong."""
     if question.type != "multiple":
         return ["100" if o.correct else "0" for o in question.options]
     right = sum(1 for o in question.options if o.correct)

@@ -1,4 +1,4 @@
-"""The question-bank schema: pydantic models, the rules a bank must keep, and plain-English errors."""
+"""The question-bank schema: pydantic models, the rules a bank must keep, and the errors that report them."""
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationInfo
-from pydantic import model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationInfo,
+                      model_validator)
 
 Loc = tuple[str | int, ...]
 

@@ -5,10 +5,13 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from typing import Any, NamedTuple
+
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Course, CourseBank, Question, QuestionBank
+from .formats import IMPORTED_SOURCE
 from .schema import BankSpec, QuestionSpec
 
 DEFAULT_COURSE = {"time_limit_minutes": 15, "pass_mark_pct": 80, "validity_months": 12,
@@ -52,69 +55,96 @@ def bank_hash(spec: BankSpec) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _current(session: Session, bank: QuestionBank | None) -> dict[str, Question]:
-    if bank is None:
+class _Current(NamedTuple):
+    id: int
+    version: int
+    content_hash: str
+    retired: bool
+
+
+def _current(session: Session, bank_id: int | None) -> dict[str, _Current]:
+    # Plain rows, not ORM objects: a 10,000-question bank is compared in a fraction of a second.
+    if bank_id is None:
         return {}
-    rows = session.scalars(select(Question).where(Question.bank_id == bank.id, Question.superseded_at.is_(None)))
-    return {q.qid: q for q in rows}
+    rows = session.execute(select(Question.qid, Question.id, Question.version, Question.content_hash,
+                                  Question.retired_at.is_not(None))
+                           .where(Question.bank_id == bank_id, Question.superseded_at.is_(None)))
+    return {qid: _Current(*rest) for qid, *rest in rows}
 
 
-def plan_import(session: Session, spec: BankSpec) -> ImportReport:
-    """Compare a bank file with the database without changing anything."""
-    bank = session.scalar(select(QuestionBank).where(QuestionBank.slug == spec.id))
-    current = _current(session, bank)
+def _bank(session: Session, slug: str) -> QuestionBank | None:
+    return session.scalar(select(QuestionBank).where(QuestionBank.slug == slug))
+
+
+def _plan(spec: BankSpec, bank: QuestionBank | None, current: dict[str, _Current]) -> ImportReport:
     report = ImportReport(spec.id, spec.title, new_bank=bank is None,
                           details_changed=bank is not None and bank.content_hash != bank_hash(spec))
     for question in spec.questions:
         existing = current.get(question.id)
         if existing is None:
             report.added.append(question.id)
-        elif existing.content_hash != question.content_hash() or existing.retired_at is not None:
+        elif existing.content_hash != question.content_hash() or existing.retired:
             report.changed.append(question.id)
         else:
             report.unchanged += 1
     in_file = {q.id for q in spec.questions}
-    report.retired = sorted(qid for qid, q in current.items() if qid not in in_file and q.retired_at is None)
+    report.retired = sorted(qid for qid, q in current.items() if qid not in in_file and not q.retired)
     return report
 
 
-def _row(bank: QuestionBank, spec: BankSpec, question: QuestionSpec, version: int, now: datetime) -> Question:
+def plan_import(session: Session, spec: BankSpec) -> ImportReport:
+    """Compare a bank file with the database without changing anything."""
+    bank = _bank(session, spec.id)
+    return _plan(spec, bank, _current(session, bank.id if bank else None))
+
+
+def _row(bank_id: int, spec: BankSpec, question: QuestionSpec, version: int, now: datetime) -> dict[str, Any]:
     source = spec.source(question.source)
-    return Question(bank=bank, qid=question.id, version=version, type=question.type, prompt=question.prompt,
-                    options=[o.model_dump() for o in question.options], explanation=question.explanation,
-                    source_id=source.id, source_title=source.title, source_url=source.url,
-                    tags=list(question.tags), content_hash=question.content_hash(), created_at=now)
+    return {"bank_id": bank_id, "qid": question.id, "version": version, "type": question.type,
+            "prompt": question.prompt, "options": [o.model_dump() for o in question.options],
+            "explanation": question.explanation, "source_id": source.id, "source_title": source.title,
+            "source_url": source.url, "tags": list(question.tags), "content_hash": question.content_hash(),
+            "created_at": now}
 
 
-def _upsert_bank(session: Session, spec: BankSpec, now: datetime) -> QuestionBank:
-    bank = session.scalar(select(QuestionBank).where(QuestionBank.slug == spec.id))
+def _imported_only(spec: BankSpec) -> bool:
+    return [s.id for s in spec.sources] == [IMPORTED_SOURCE]
+
+
+def _upsert_bank(session: Session, bank: QuestionBank | None, spec: BankSpec, now: datetime) -> QuestionBank:
     if bank is None:
-        bank = QuestionBank(slug=spec.id, created_at=now)
+        bank = QuestionBank(slug=spec.id, created_at=now, learning="", sources=[])
         session.add(bank)
-    bank.title, bank.edition, bank.summary, bank.learning = spec.title, spec.edition, spec.summary, spec.learning
-    bank.sources = [s.model_dump() for s in spec.sources]
+    bank.title, bank.edition, bank.summary = spec.title, spec.edition, spec.summary
+    # A GIFT/XML/Aiken file has no learning page or real sources: keep what the bank already has.
+    bank.learning = spec.learning or bank.learning
+    incoming = [s.model_dump() for s in spec.sources]
+    bank.sources = [*[s for s in bank.sources if s["id"] != IMPORTED_SOURCE], *incoming] if _imported_only(spec) \
+        else incoming
     bank.content_hash, bank.imported_at = bank_hash(spec), now
+    session.flush()
     return bank
+
+
+def _mark(session: Session, ids: list[int], **values: Any) -> None:
+    for start in range(0, len(ids), 500):
+        session.execute(update(Question).where(Question.id.in_(ids[start:start + 500])).values(**values)
+                        .execution_options(synchronize_session=False))
 
 
 def apply_import(session: Session, spec: BankSpec, now: datetime, *, create_course: bool = True) -> ImportReport:
     """Apply a bank file (flush only): new versions for changed questions, retire missing ones."""
-    report = plan_import(session, spec)
-    current = _current(session, session.scalar(select(QuestionBank).where(QuestionBank.slug == spec.id)))
-    bank = _upsert_bank(session, spec, now)
+    bank = _bank(session, spec.id)
+    current = _current(session, bank.id if bank else None)
+    report = _plan(spec, bank, current)
+    bank = _upsert_bank(session, bank, spec, now)
     changed, added = set(report.changed), set(report.added)
-    new_rows = []
-    for question in spec.questions:
-        if question.id in added:
-            new_rows.append(_row(bank, spec, question, 1, now))
-        elif question.id in changed:
-            old = current[question.id]
-            old.superseded_at = now
-            new_rows.append(_row(bank, spec, question, old.version + 1, now))
-    for qid in report.retired:
-        current[qid].retired_at = now
-    session.add_all(new_rows)
-    session.flush()
+    rows = [_row(bank.id, spec, q, current[q.id].version + 1 if q.id in changed else 1, now)
+            for q in spec.questions if q.id in added or q.id in changed]
+    _mark(session, [current[qid].id for qid in report.changed], superseded_at=now)
+    _mark(session, [current[qid].id for qid in report.retired], retired_at=now)
+    if rows:
+        session.execute(insert(Question), rows)
     if create_course:
         report.course_created = ensure_course(session, bank, len(spec.questions))
     return report

@@ -1,0 +1,346 @@
+"""GIFT, Moodle XML and Aiken: each construct read, unsupported types reported, hostile XML refused, round trips."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quizapp.banks import (FORMATS, BankInvalid, BankSpec, format_from_filename, load_bank_dir, load_bank_file,
+                           read_bank, write_bank)
+from quizapp.banks.moodle_xml import parse_xml
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHIPPED = Path(__file__).resolve().parents[2] / "question_banks"
+TRICKY = FIXTURES / "banks" / "tricky-characters.yaml"
+
+
+def fixture(name: str) -> str:
+    """A fixture file's text."""
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def questions_by_id(bank: BankSpec) -> dict[str, tuple[str, str, list[tuple[str, bool]], str]]:
+    """Each question as (type, prompt, options, explanation), by id."""
+    return {q.id: (q.type, q.prompt, [(o.text, o.correct) for o in q.options], q.explanation)
+            for q in bank.questions}
+
+
+def read_gift(name: str = "sample.gift", **options: object) -> BankSpec:
+    """A GIFT fixture read as a bank with id gift-test."""
+    return read_bank(fixture(name), "gift", filename=name, bank_id="gift-test", title="GIFT test",
+                     **options).bank  # type: ignore[arg-type]
+
+
+def raised(text: str, fmt: str, filename: str, **options: object) -> list[str]:
+    """The errors (as text) read_bank raises."""
+    with pytest.raises(BankInvalid) as caught:
+        read_bank(text, fmt, filename=filename, **options)  # type: ignore[arg-type]
+    return [str(e) for e in caught.value.errors]
+
+
+# --- the registry -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "fmt"), [("bank.yaml", "yaml"), ("BANK.YML", "yaml"), ("q.gift", "gift"),
+                                           ("export.xml", "moodle-xml"), ("aiken.txt", "aiken")])
+def test_format_from_filename(name: str, fmt: str) -> None:
+    assert format_from_filename(name) == fmt
+
+
+def test_format_from_unknown_extension_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match=r"Cannot tell the format of 'bank.docx'.*\.gift \(gift\)"):
+        format_from_filename("bank.docx")
+
+
+def test_unknown_format_name() -> None:
+    bank = load_bank_file(TRICKY)
+    with pytest.raises(ValueError, match="Unknown format 'qti'. Choose one of: yaml, gift, moodle-xml, aiken"):
+        write_bank(bank, "qti")
+    with pytest.raises(ValueError, match="Unknown format"):
+        read_bank("", "csv", filename="x.csv")
+    assert FORMATS == ("yaml", "gift", "moodle-xml", "aiken")
+
+
+def test_read_yaml_through_the_registry_with_overrides() -> None:
+    result = read_bank(TRICKY.read_text(encoding="utf-8"), "yaml", filename=TRICKY.name, bank_id="renamed",
+                       title="Renamed")
+    assert (result.bank.id, result.bank.title, result.skipped) == ("renamed", "Renamed", [])
+    assert result.bank.questions == load_bank_file(TRICKY).questions
+
+
+# --- GIFT -------------------------------------------------------------------------------------------------
+
+def test_gift_single_choice_with_names_comments_and_feedback() -> None:
+    bank = read_gift()
+    assert questions_by_id(bank)["gift-single"] == (
+        "single", "Who should you tell first about a safeguarding concern?",
+        [("The Designated Safeguarding Lead", True), ("A colleague in the staff room", False),
+         ("Nobody, until you are certain", False)],
+        "Tell the DSL straight away; you do not need to be certain.")  # per-answer #feedback is dropped
+
+
+def test_gift_name_that_is_not_a_slug_gets_a_numbered_id() -> None:
+    assert [q.id for q in read_gift().questions] == [
+        "gift-single", "gift-test-002", "gift-tf-true", "gift-tf-words", "gift-tf-false", "gift-multi",
+        "gift-escapes", "gift-test-008"]
+
+
+def test_gift_html_prefix_is_turned_into_plain_text() -> None:
+    kind, prompt, options, explanation = questions_by_id(read_gift())["gift-test-002"]
+    assert prompt == "Is it safe to promise a pupil you will keep a secret?"
+    assert explanation == "You cannot promise secrecy & must pass concerns on."
+    assert (kind, options) == ("true_false", [("True", False), ("False", True)])  # {F#wrong#right}
+
+
+@pytest.mark.parametrize(("qid", "truth"), [("gift-tf-true", True), ("gift-tf-words", True),
+                                            ("gift-tf-false", False)])
+def test_gift_true_false_forms(qid: str, truth: bool) -> None:
+    kind, _, options, _ = questions_by_id(read_gift())[qid]
+    assert (kind, options) == ("true_false", [("True", truth), ("False", not truth)])
+
+
+def test_gift_weights_make_a_multiple_response_question() -> None:
+    kind, _, options, explanation = questions_by_id(read_gift())["gift-multi"]
+    assert kind == "multiple"
+    assert options == [("Unexplained money or gifts", True), ("Going missing from home", True),
+                       ("Joining the school choir", False)]
+    assert explanation == "Unexplained money and going missing are both warning signs."
+
+
+def test_gift_escapes_and_line_breaks() -> None:
+    _, prompt, options, explanation = questions_by_id(read_gift())["gift-escapes"]
+    assert prompt == "Is 2 + 2 = 4 written as {sum}: yes ~ no # maybe?\nSecond line."
+    assert options == [("Yes = right", True), ("No ~ wrong", False), ("Back\\slash", False)]
+    assert explanation == "Escapes # { } : are kept."
+
+
+def test_gift_missing_word_form_and_category_lines() -> None:
+    bank = read_gift()
+    assert questions_by_id(bank)["gift-test-008"][1] == "The DSL should be told _____ about a concern."
+    assert all("CATEGORY" not in q.prompt for q in bank.questions)
+
+
+def test_gift_without_sources_gets_one_imported_source() -> None:
+    bank = read_gift()
+    assert [(s.id, s.title) for s in bank.sources] == [("imported", "Imported from sample.gift")]
+    assert {q.source for q in bank.questions} == {"imported"}
+    assert (bank.id, bank.title, bank.learning) == ("gift-test", "GIFT test", "")
+
+
+def test_gift_unsupported_types_are_errors_with_their_lines() -> None:
+    errors = raised(fixture("unsupported.gift"), "gift", "unsupported.gift")
+    assert errors == [
+        "unsupported.gift:4: essay-q: essay questions ({}) are not supported",
+        "unsupported.gift:6: match-q: matching questions (->) are not supported",
+        "unsupported.gift:8: numeric-q: numerical questions ({#...}) are not supported",
+        "unsupported.gift:10: short-q: short-answer questions (only = answers) are not supported",
+        "unsupported.gift:12: no-feedback: no general feedback (####) to use as the explanation",
+    ]
+
+
+def test_gift_skip_unsupported_imports_the_rest() -> None:
+    text = fixture("unsupported.gift").replace("{=Right ~Wrong ~Also wrong}", "{=Right ~Wrong ~Also wrong####Yes.}")
+    result = read_bank(text, "gift", filename="unsupported.gift", skip_unsupported=True)
+    assert [q.id for q in result.bank.questions] == ["ok-one", "no-feedback", "ok-two"]
+    assert [(e.line, e.question_id) for e in result.skipped] == [
+        (4, "essay-q"), (6, "match-q"), (8, "numeric-q"), (10, "short-q")]
+    assert result.bank.id == "unsupported"  # from the file name when no --bank-id is given
+
+
+def test_gift_skip_unsupported_still_refuses_broken_questions() -> None:
+    errors = raised(fixture("unsupported.gift"), "gift", "unsupported.gift", skip_unsupported=True)
+    assert errors == ["unsupported.gift:12: no-feedback: no general feedback (####) to use as the explanation"]
+
+
+def test_gift_broken_braces_and_bad_options_are_reported() -> None:
+    text = "::a::Missing a brace {=Right ~Wrong ~Also####x\n\n::b::Too few.{=Right ~Wrong####x}\n"
+    assert raised(text, "gift", "bad.gift") == [
+        "bad.gift:1: a: the answers must be inside { and }: a brace is missing",
+        "bad.gift:3: b: single needs 3 to 6 options (found 2)",
+    ]
+
+
+def test_gift_export_escapes_special_characters() -> None:
+    text = write_bank(load_bank_file(TRICKY), "gift")
+    assert "::tricky-001::[plain]Which of these uses GIFT's special characters \\~ \\= \\# \\{ \\} \\: in one line?{" \
+        in text
+    assert "\t=a \\~ b \\= c \\# d \\{ e \\} f \\: g" in text
+    assert "\t~%0%%50% of pupils" in text  # a leading %50% must not read as a weight
+    assert "\t~%50%Zoë" in text and "\t~%-50%Plain Sam" in text
+    assert "A line break\\nis kept" in text
+    assert '// quizapp-source: {"id": "test-source"' in text
+
+
+# --- Moodle XML -------------------------------------------------------------------------------------------
+
+def read_xml(**options: object) -> BankSpec:
+    """sample.xml read with the essay skipped and the last question given its missing feedback."""
+    text = fixture("sample.xml").replace('<answer fraction="100"><text>Right</text>',
+                                         '<generalfeedback><text>Fixed.</text></generalfeedback>'
+                                         '<answer fraction="100"><text>Right</text>')
+    return read_bank(text, "moodle-xml", filename="sample.xml", skip_unsupported=True, **options).bank  # type: ignore
+
+
+def test_xml_multichoice_single_with_cdata_html() -> None:
+    assert questions_by_id(read_xml())["xml-single"] == (
+        "single", "Who is the first person to tell & when?",
+        [("The DSL", True), ("A friend", False), ("Nobody", False)], "The DSL, straight away.")
+
+
+def test_xml_multichoice_multiple_uses_idnumber_fractions_and_tags() -> None:
+    bank = read_xml()
+    assert questions_by_id(bank)["xml-multiple"] == (
+        "multiple", "Which are warning signs? Use <care> & judgement.",
+        [("Unexplained money", True), ("Going missing", True), ("Joining a club", False)],
+        "Money and going missing are signs.")
+    assert next(q for q in bank.questions if q.id == "xml-multiple").tags == ["signs", "county-lines"]
+
+
+def test_xml_truefalse_and_moodle_auto_format() -> None:
+    assert questions_by_id(read_xml())["xml-tf"] == (
+        "true_false", "Staff must read\nPart 1 of KCSIE.", [("True", True), ("False", False)], "All staff must.")
+
+
+def test_xml_category_is_ignored_and_unsupported_types_have_lines() -> None:
+    errors = raised(fixture("sample.xml"), "moodle-xml", "sample.xml")
+    assert errors == [
+        "sample.xml:40: xml-essay: 'essay' questions are not supported; only multichoice and truefalse can be "
+        "imported",
+        "sample.xml:44: xml-no-feedback: no <generalfeedback> text to use as the explanation",
+    ]
+    result = read_bank(fixture("sample.xml").replace("xml-no-feedback", "xml-fine").replace(
+        "<answer fraction=\"100\"><text>Right", "<generalfeedback><text>x</text></generalfeedback>"
+        "<answer fraction=\"100\"><text>Right"), "moodle-xml", filename="sample.xml", skip_unsupported=True)
+    assert [str(e) for e in result.skipped] == [errors[0]]
+    assert len(result.bank.questions) == 4
+
+
+@pytest.mark.parametrize("name", ["xxe.xml", "billion-laughs.xml"])
+def test_xml_with_a_doctype_is_refused(name: str) -> None:
+    assert raised(fixture(name), "moodle-xml", name) == [
+        f"{name}:2: the file declares a DOCTYPE or entities, which are refused for safety"]
+
+
+def test_xml_that_is_not_well_formed_names_its_line() -> None:
+    text = "<quiz>\n<question type=\"multichoice\">\n<name><text>x</name>\n</quiz>\n"
+    assert raised(text, "moodle-xml", "bad.xml") == ["bad.xml:3: the XML is not well formed: mismatched tag"]
+    assert raised("<questions/>", "moodle-xml", "bad.xml") == ["bad.xml:1: a Moodle XML file must have a <quiz> root"]
+
+
+def test_xml_bad_fraction_is_reported() -> None:
+    text = fixture("sample.xml").replace('fraction="-100"', 'fraction="lots"')
+    assert "sample.xml:29: xml-multiple: answer fraction 'lots' is not a number" in raised(
+        text, "moodle-xml", "sample.xml", skip_unsupported=True)
+
+
+def test_xml_export_is_what_moodle_imports() -> None:
+    bank = load_bank_file(TRICKY)
+    quiz = parse_xml(write_bank(bank, "moodle-xml")).find("quiz")
+    assert quiz is not None
+    questions = [q for q in quiz.children if q.tag == "question" and q.attrs["type"] != "category"]
+    assert [q.attrs["type"] for q in questions] == ["multichoice", "multichoice", "truefalse"]
+    single, multiple, truefalse = questions
+    assert (single.text("single"), multiple.text("single")) == ("true", "false")
+    assert [a.attrs["fraction"] for a in single.children if a.tag == "answer"] == ["100", "0", "0"]
+    assert [a.attrs["fraction"] for a in multiple.children if a.tag == "answer"] == ["50", "50", "-50", "-50"]
+    assert [a.text("text") for a in truefalse.children if a.tag == "answer"] == ["true", "false"]
+    assert multiple.find("questiontext").attrs["format"] == "plain_text"  # type: ignore[union-attr]
+    assert multiple.text("answer", "text") == "Zoë"
+    assert "A CDATA end ]]> inside text" in [a.text("text") for a in multiple.children if a.tag == "answer"]
+    assert single.text("generalfeedback", "text") == bank.questions[0].explanation
+    assert single.text("idnumber") == "tricky-001"
+
+
+def test_xml_export_fractions_for_three_right_answers() -> None:
+    bank = load_bank_file(TRICKY)
+    question = bank.questions[1].model_copy(update={"options": [
+        o.model_copy(update={"correct": True}) if o.text == "Plain Sam" else o for o in bank.questions[1].options]})
+    quiz = parse_xml(write_bank(bank.model_copy(update={"questions": [question]}), "moodle-xml")).find("quiz")
+    answers = [a.attrs["fraction"] for a in quiz.children[-1].children if a.tag == "answer"]  # type: ignore[union-attr]
+    assert answers == ["33.33333", "33.33333", "33.33333", "-100"]
+
+
+# --- Aiken ------------------------------------------------------------------------------------------------
+
+def test_aiken_with_explanation_lines() -> None:
+    text = fixture("sample.txt").replace("ANSWER: C\n", "ANSWER: C\nEXPLANATION: The enhanced check.\n")
+    bank = read_bank(text, "aiken", filename="sample.txt", bank_id="aiken-test", title="Aiken").bank
+    assert questions_by_id(bank) == {
+        "aiken-test-001": ("single", "Who should you tell first about a safeguarding concern?",
+                           [("The Designated Safeguarding Lead", True), ("A colleague in the staff room", False),
+                            ("Nobody, until you are certain", False)],
+                           "Tell the DSL straight away; you do not need to be certain."),
+        "aiken-test-002": ("true_false", "Can you promise a pupil to keep a secret?",
+                           [("True", False), ("False", True)], "You must pass concerns on."),
+        "aiken-test-003": ("single", "Which of these is a barred-list check part of?",
+                           [("Basic DBS check", False), ("Standard DBS check", False),
+                            ("Enhanced DBS check with barred list(s)", True)], "The enhanced check."),
+    }
+
+
+def test_aiken_without_explanation_names_the_line() -> None:
+    assert raised(fixture("sample.txt"), "aiken", "sample.txt", bank_id="aiken-test") == [
+        "sample.txt:18: aiken-test-003: no EXPLANATION: line straight after ANSWER: to use as the explanation"]
+
+
+def test_aiken_answer_and_option_mistakes() -> None:
+    text = "Q one?\nA. a\nC. b\nB. c\nANSWER: B\nEXPLANATION: x\n\nQ two?\nA. a\nB. b\nC. c\nANSWER: D\n\nQ three?\n"
+    assert raised(text, "aiken", "bad.txt") == [
+        "bad.txt:3: expected option B, found C",
+        "bad.txt:4: expected option C, found B",
+        "bad.txt:12: 'ANSWER: D' does not name one of the options",
+        "bad.txt:14: a question needs options (A. ..., B. ...) and then an 'ANSWER:' line",
+    ]
+
+
+def test_aiken_export_is_standard_aiken() -> None:
+    bank = load_bank_file(TRICKY)
+    singles = bank.model_copy(update={"questions": [q for q in bank.questions if q.type != "multiple"]})
+    text = write_bank(singles, "aiken")
+    assert text == (
+        "Which of these uses GIFT's special characters ~ = # { } : in one line?\n"
+        "A. a ~ b = c # d { e } f : g\nB. %50% of pupils\nC. A backslash \\ on its own\nANSWER: A\n\n"
+        "A line break is kept in a prompt, and so is a colon: like this.\nA. True\nB. False\nANSWER: A\n")
+    # Aiken has no explanations, so reading it back needs our EXPLANATION: lines added.
+    assert raised(text, "aiken", "t.txt") == [
+        f"t.txt:{line}: t-00{n}: no EXPLANATION: line straight after ANSWER: to use as the explanation"
+        for n, line in ((1, 5), (2, 10))]
+    explained = text.replace("ANSWER: A\n", "ANSWER: A\nEXPLANATION: Why.\n")
+    back = read_bank(explained, "aiken", filename="t.txt").bank
+    assert [[(o.text, o.correct) for o in q.options] for q in back.questions] == [
+        [(o.text, o.correct) for o in q.options] for q in singles.questions]
+    assert [q.type for q in back.questions] == ["single", "true_false"]
+
+
+def test_aiken_export_refuses_multiple_response_naming_them() -> None:
+    with pytest.raises(ValueError, match="cannot be exported: tricky-002. Export as GIFT or Moodle XML instead"):
+        write_bank(load_bank_file(TRICKY), "aiken")
+
+
+# --- round trips ------------------------------------------------------------------------------------------
+
+def shipped_and_tricky() -> list[BankSpec]:
+    """Every shipped bank, plus the tricky-characters fixture."""
+    return [*load_bank_dir(SHIPPED), load_bank_file(TRICKY)]
+
+
+@pytest.mark.parametrize("fmt", ["gift", "moodle-xml"])
+def test_round_trip_keeps_everything_but_the_learning_page(fmt: str) -> None:
+    banks = shipped_and_tricky()
+    assert len(banks) >= 2
+    for bank in banks:
+        back = read_bank(write_bank(bank, fmt), fmt, filename=f"{bank.id}.export").bank
+        assert back.questions == bank.questions, bank.id  # ids, prompts, options, explanations, sources, tags
+        assert back.sources == bank.sources, bank.id
+        assert (back.id, back.title, back.edition, back.summary) == (bank.id, bank.title, bank.edition, bank.summary)
+        assert back.learning == ""
+        restored = read_bank(write_bank(back.model_copy(update={"learning": bank.learning}), "yaml"), "yaml",
+                             filename=f"{bank.id}.yaml").bank
+        assert restored == bank, bank.id
+
+
+def test_export_without_quizapp_comments_still_imports() -> None:
+    bank = load_bank_file(TRICKY)
+    text = "\n".join(line for line in write_bank(bank, "gift").splitlines() if not line.startswith("//"))
+    back = read_bank(text, "gift", filename="plain.gift").bank
+    assert [q.id for q in back.questions] == [q.id for q in bank.questions]  # the ::names:: keep the ids
+    assert {q.source for q in back.questions} == {"imported"}
