@@ -22,7 +22,7 @@ NAV = [
     ("admin.users", "Users", {"admin"}),
     ("admin.courses", "Courses", {"admin"}),
     ("admin.banks", "Question banks", {"admin"}),
-    ("admin.certificates", "Certificates", {"admin"}),
+    ("admin.certificates", "Certificates", {"dsl", "admin"}),
     ("admin.settings", "Settings", {"admin"}),
     ("admin.audit", "Audit trail", {"admin"}),
 ]
