@@ -91,7 +91,7 @@ def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     from .banks.commands import banks_cli
 
-    for command in (db_cli, users_cli, attempts_cli, banks_cli, demo_command):
+    for command in (db_cli, users_cli, attempts_cli, banks_cli, reminders_cli, demo_command):
         app.cli.add_command(command)
 
 
@@ -107,3 +107,36 @@ def attempts_close_expired() -> None:
     count = close_expired(db.session, now(), on_pass)
     db.session.commit()
     click.echo(f"Closed {count} expired attempt{'' if count == 1 else 's'}.")
+
+
+# --- reminders (people and notify) -------------------------------------------------------------------------------
+reminders_cli = AppGroup("reminders", help="E-mail reminders about training that is due.")
+
+
+@reminders_cli.command("send")
+@click.option("--dry-run", is_flag=True, help="List who would be e-mailed; send nothing and log nothing.")
+def reminders_send(dry_run: bool) -> None:
+    """Remind each person due, expired or not started (at most weekly per course) and send DSL digests."""
+    from .certificates.issue import org_settings
+    from .notify.mail import settings_for
+    from .notify.reminders import plan_reminders, planned_summary, send_plan
+    from .web.clock import base_url, now
+
+    moment, settings = now(), org_settings(db.session)
+    plan = plan_reminders(db.session, moment, settings.due_soon_days)
+    if dry_run:
+        for person in plan.learners:
+            click.echo(f"  {person.email}: " + "; ".join(f"{c.title} ({c.describe()})" for c in person.courses))
+        for digest in plan.digests:
+            click.echo(f"  DSL digest to {digest.dsl.email}: {len(digest.people)} at {digest.school_name}")
+        db.session.rollback()
+        click.echo(planned_summary(plan).describe(dry_run=True))
+        return
+    summary = send_plan(db.session, plan, mail=settings_for(current_app), now=moment, base_url=base_url(),
+                        org=settings.org_name)
+    db.session.commit()
+    click.echo(summary.describe())
+    for email, problem in summary.failures:
+        click.echo(f"  not sent to {email}: {problem}", err=True)
+    if summary.failures:
+        sys.exit(1)

@@ -68,4 +68,7 @@ def load_settings(
         "MAIL_USER": _env(environ, "MAIL_USER"),
         "MAIL_PASSWORD": _env(environ, "MAIL_PASSWORD"),
         "MAIL_FROM": _env(environ, "MAIL_FROM", "quizapp@localhost"),
+        # Lifetimes of set-password links in hours (people, quizapp.people.tokens).
+        "INVITE_LINK_HOURS": float(_env(environ, "INVITE_LINK_HOURS", "72") or 72),
+        "RESET_LINK_HOURS": float(_env(environ, "RESET_LINK_HOURS", "1") or 1),
     }

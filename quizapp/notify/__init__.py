@@ -1,0 +1,1 @@
+"""E-mail: building and sending messages, invitations, reset links and reminders."""

@@ -1,0 +1,120 @@
+"""Building and sending e-mail: SMTP (STARTTLS, SSL or plain) or, with no host, .eml files in instance/outbox/."""
+from __future__ import annotations
+
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from ..db import utcnow
+
+TLS_MODES = ("starttls", "ssl", "none")
+
+
+class MailError(RuntimeError):
+    """Mail could not be sent; the message says why."""
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where and how mail goes: SMTP when `host` is set, else .eml files in `outbox`."""
+
+    host: str | None
+    port: int
+    tls: str
+    user: str | None
+    password: str | None
+    sender: str
+    outbox: Path
+    timeout: float = 30.0
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], instance_path: str | Path) -> MailSettings:
+        """Read the MAIL_* settings (QUIZAPP_MAIL_* in the environment)."""
+        tls = str(config.get("MAIL_TLS") or "starttls").lower()
+        if tls not in TLS_MODES:
+            raise MailError(f"QUIZAPP_MAIL_TLS must be one of {', '.join(TLS_MODES)}, not {tls!r}.")
+        return cls(host=config.get("MAIL_HOST") or None, port=int(config.get("MAIL_PORT") or 587), tls=tls,
+                   user=config.get("MAIL_USER") or None, password=config.get("MAIL_PASSWORD") or None,
+                   sender=config.get("MAIL_FROM") or "quizapp@localhost", outbox=Path(instance_path) / "outbox")
+
+
+def settings_for(app: Any) -> MailSettings:
+    """The mail settings of a Flask app (its config and instance folder)."""
+    return MailSettings.from_config(app.config, app.instance_path)
+
+
+def build_message(sender: str, to: str, subject: str, text: str, html: str | None = None,
+                  to_name: str | None = None) -> EmailMessage:
+    """A plain-text message, with an HTML alternative when given."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = Address(display_name=to_name or "", addr_spec=to)
+    message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)
+    # An explicit domain avoids make_msgid's reverse DNS lookup of this host.
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or "localhost")
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def _connect(settings: MailSettings) -> smtplib.SMTP:
+    if not settings.host:
+        raise MailError("No mail host is set.")
+    context = ssl.create_default_context()
+    if settings.tls == "ssl":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
+                                               context=context)
+    else:
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        if settings.tls == "starttls":
+            smtp.starttls(context=context)
+    if settings.user:
+        smtp.login(settings.user, settings.password or "")
+    return smtp
+
+
+def _write_outbox(outbox: Path, message: EmailMessage) -> None:
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}.eml"
+    (outbox / name).write_bytes(bytes(message))
+
+
+def deliver(settings: MailSettings, messages: Sequence[EmailMessage]) -> list[str | None]:
+    """Send every message over one connection; per message, None when sent or the reason it was not."""
+    if not messages:
+        return []
+    if not settings.host:
+        for message in messages:
+            _write_outbox(settings.outbox, message)
+        return [None] * len(messages)
+    try:
+        smtp = _connect(settings)
+    except (OSError, smtplib.SMTPException) as exc:
+        return [f"could not reach the mail server: {exc}"] * len(messages)
+    results: list[str | None] = []
+    with smtp:
+        for message in messages:
+            try:
+                smtp.send_message(message)
+                results.append(None)
+            except smtplib.SMTPServerDisconnected as exc:
+                results.extend([f"the mail server disconnected: {exc}"] * (len(messages) - len(results)))
+                return results
+            except (OSError, smtplib.SMTPException) as exc:
+                results.append(f"refused: {exc}")
+    return results
+
+
+def send(settings: MailSettings, message: EmailMessage) -> None:
+    """Send one message, raising MailError when it cannot be sent."""
+    (problem,) = deliver(settings, [message])
+    if problem:
+        raise MailError(problem)

@@ -1,0 +1,209 @@
+"""Who is due a reminder, and sending learner reminders and DSL digests: set-based queries, throttled per week."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+from werkzeug.routing import BuildError
+
+from ..compliance.status import Status, status_for
+from ..models import Attempt, AttemptState, Certificate, Course, CourseRequirement, ReminderLog, Role, School, User
+from ..training import valid_certificate_filter
+from .mail import MailSettings, deliver
+from .messages import compose, external_url
+
+DUE_STATUSES = (Status.DUE_SOON, Status.EXPIRED, Status.NOT_STARTED)
+THROTTLE = timedelta(days=7)
+SENT, FAILED = "sent", "failed"
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+@dataclass(frozen=True)
+class DueCourse:
+    """A required course a person must act on."""
+
+    course_id: int
+    title: str
+    status: Status
+    valid_until: date | None
+
+    def describe(self) -> str:
+        """Plain words for the status, such as "expired on 1 November 2026"."""
+        if self.status is Status.DUE_SOON and self.valid_until:
+            return f"due soon: your certificate runs out on {_day(self.valid_until)}"
+        if self.status is Status.EXPIRED and self.valid_until:
+            return f"expired on {_day(self.valid_until)}"
+        return "not started"
+
+
+@dataclass
+class DuePerson:
+    """An active person with at least one due, expired or not started required course."""
+
+    user_id: int
+    email: str
+    first_name: str
+    last_name: str
+    school_id: int | None
+    school_name: str | None
+    courses: list[DueCourse] = field(default_factory=list)
+
+    @property
+    def full_name(self) -> str:
+        """First and last name."""
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass
+class Digest:
+    """One DSL's summary of their school."""
+
+    dsl: User
+    school_name: str
+    people: list[DuePerson]
+
+
+@dataclass
+class Plan:
+    """Who would be e-mailed now: learners (courses not reminded within a week) and DSL digests."""
+
+    learners: list[DuePerson]
+    throttled: int
+    digests: list[Digest]
+    due: list[DuePerson]
+
+
+@dataclass
+class Summary:
+    """What a run sent."""
+
+    learners: int = 0
+    courses: int = 0
+    digests: int = 0
+    throttled: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def describe(self, dry_run: bool = False) -> str:
+        """One line for the CLI and the page."""
+        verb = "Would send" if dry_run else "Sent"
+        text = (f"{verb} {self.learners} reminder{'' if self.learners == 1 else 's'} covering {self.courses} "
+                f"course{'' if self.courses == 1 else 's'} and {self.digests} DSL digest"
+                f"{'' if self.digests == 1 else 's'}; {self.throttled} skipped (reminded in the last 7 days).")
+        return text + (f" {len(self.failures)} could not be sent." if self.failures else "")
+
+
+def due_people(session: Session, now: datetime, due_soon_days: int, school_id: int | None = None) -> list[DuePerson]:
+    """Active people with required courses due soon, expired or not started: one query whatever the head count."""
+    certs = (select(Certificate.user_id, Certificate.course_id, func.max(Certificate.valid_until).label("valid_until"))
+             .where(valid_certificate_filter()).group_by(Certificate.user_id, Certificate.course_id).subquery())
+    running = (select(Attempt.user_id, Attempt.course_id)
+               .where(Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline_at > now).subquery())
+    query = (select(User.id, User.email, User.first_name, User.last_name, User.school_id, School.name,
+                    Course.id, Course.title, certs.c.valid_until, running.c.user_id.label("running"))
+             .select_from(User)
+             .join(CourseRequirement, CourseRequirement.staff_group_id == User.staff_group_id)
+             .join(Course, Course.id == CourseRequirement.course_id)
+             .outerjoin(School, School.id == User.school_id)
+             .outerjoin(certs, and_(certs.c.user_id == User.id, certs.c.course_id == Course.id))
+             .outerjoin(running, and_(running.c.user_id == User.id, running.c.course_id == Course.id))
+             .where(User.active.is_(True), Course.active.is_(True))
+             .order_by(User.last_name, User.first_name, User.id, Course.title))
+    if school_id is not None:
+        query = query.where(User.school_id == school_id)
+    people: dict[int, DuePerson] = {}
+    for uid, email, first, last, sid, school, cid, title, valid_until, run in session.execute(query):
+        status = status_for(valid_until, run is not None, now.date(), due_soon_days)
+        if status in DUE_STATUSES:
+            person = people.setdefault(uid, DuePerson(uid, email, first, last, sid, school))
+            person.courses.append(DueCourse(cid, title, status, valid_until))
+    return list(people.values())
+
+
+def _recently_reminded(session: Session, now: datetime) -> set[tuple[int, int | None]]:
+    return {(uid, cid) for uid, cid in session.execute(
+        select(ReminderLog.user_id, ReminderLog.course_id).where(
+            ReminderLog.kind == "learner", ReminderLog.status == SENT, ReminderLog.sent_at > now - THROTTLE))}
+
+
+def _digests(session: Session, now: datetime, due: list[DuePerson], school_id: int | None) -> list[Digest]:
+    """A digest for each active DSL whose school has someone due, unless one went out within the week."""
+    recent = set(session.scalars(select(ReminderLog.user_id).where(
+        ReminderLog.kind == "dsl_digest", ReminderLog.status == SENT, ReminderLog.sent_at > now - THROTTLE)))
+    query = select(User).where(User.role == Role.DSL.value, User.active.is_(True), User.school_id.is_not(None))
+    if school_id is not None:
+        query = query.where(User.school_id == school_id)
+    by_school: dict[int, list[DuePerson]] = defaultdict(list)
+    for person in due:
+        if person.school_id is not None:
+            by_school[person.school_id].append(person)
+    return [Digest(dsl, dsl.school.name if dsl.school else "", by_school[dsl.school_id])
+            for dsl in session.scalars(query.order_by(User.id))
+            if dsl.id not in recent and dsl.school_id in by_school]
+
+
+def plan_reminders(session: Session, now: datetime, due_soon_days: int, school_id: int | None = None,
+                   with_digests: bool = True) -> Plan:
+    """Who would be e-mailed now, leaving out each course reminded within 7 days: a fixed number of queries."""
+    due = due_people(session, now, due_soon_days, school_id)
+    recent = _recently_reminded(session, now)
+    learners, throttled = [], 0
+    for person in due:
+        fresh = [line for line in person.courses if (person.user_id, line.course_id) not in recent]
+        throttled += len(person.courses) - len(fresh)
+        if fresh:
+            learners.append(DuePerson(person.user_id, person.email, person.first_name, person.last_name,
+                                      person.school_id, person.school_name, fresh))
+    digests = _digests(session, now, due, school_id) if with_digests else []
+    return Plan(learners, throttled, digests, due)
+
+
+def planned_summary(plan: Plan) -> Summary:
+    """What sending this plan would do."""
+    return Summary(len(plan.learners), sum(len(p.courses) for p in plan.learners), len(plan.digests), plan.throttled)
+
+
+def _messages(plan: Plan, base_url: str, org: str) -> list[EmailMessage]:
+    sign_in = external_url(base_url, "auth.sign_in")
+    try:
+        dashboard = external_url(base_url, "dsl.dashboard")
+    except BuildError:  # the dashboard is optional; the reminders page always exists
+        dashboard = external_url(base_url, "reminders.confirm")
+    return [compose("reminder", f"Safeguarding training to do: {org}", person, org=org, courses=person.courses,
+                    sign_in_url=sign_in) for person in plan.learners] + \
+        [compose("dsl_digest", f"Safeguarding training due at {digest.school_name}", digest.dsl, org=org,
+                 school=digest.school_name, people=digest.people, dashboard_url=dashboard)
+         for digest in plan.digests]
+
+
+def send_plan(session: Session, plan: Plan, *, mail: MailSettings, now: datetime, base_url: str,
+              org: str) -> Summary:
+    """E-mail the plan (one message per person) and log each course and digest as sent or failed (flush only)."""
+    results = deliver(mail, _messages(plan, base_url, org))
+    summary = Summary(throttled=plan.throttled)
+    logs: list[ReminderLog] = []
+    for person, problem in zip(plan.learners, results):
+        status = FAILED if problem else SENT
+        logs += [ReminderLog(user_id=person.user_id, course_id=line.course_id, kind="learner", status=status,
+                             sent_at=now) for line in person.courses]
+        if problem:
+            summary.failures.append((person.email, problem))
+        else:
+            summary.learners += 1
+            summary.courses += len(person.courses)
+    for digest, problem in zip(plan.digests, results[len(plan.learners):]):
+        logs.append(ReminderLog(user_id=digest.dsl.id, course_id=None, kind="dsl_digest",
+                                status=FAILED if problem else SENT, sent_at=now))
+        if problem:
+            summary.failures.append((digest.dsl.email, problem))
+        else:
+            summary.digests += 1
+    session.add_all(logs)
+    session.flush()
+    return summary

@@ -1,0 +1,54 @@
+"""Sending set-password links by e-mail: invitations for new people and password resets."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping, Sequence
+
+from sqlalchemy.orm import Session
+
+from ..audit import record
+from ..certificates.issue import org_settings
+from ..models import User
+from ..notify.mail import MailSettings, deliver
+from ..notify.messages import compose, external_url
+from .tokens import Purpose, lifetime, make_token
+
+ENDPOINTS = {Purpose.INVITE: "account.invitation", Purpose.RESET: "account.reset_password"}
+SUBJECTS = {Purpose.INVITE: "Set your password for {org} safeguarding training",
+            Purpose.RESET: "Reset your password for {org} safeguarding training"}
+
+
+@dataclass
+class SendResult:
+    """Who was sent a link, and who could not be, with the reason."""
+
+    sent: list[User] = field(default_factory=list)
+    failed: list[tuple[User, str]] = field(default_factory=list)
+
+
+def _hours(config: Mapping[str, Any], purpose: Purpose) -> str:
+    hours = lifetime(config, purpose).total_seconds() / 3600
+    return f"{hours:g} hour{'' if hours == 1 else 's'}"
+
+
+def send_links(session: Session, users: Sequence[User], purpose: Purpose, *, config: Mapping[str, Any],
+               base_url: str, now: datetime, mail: MailSettings, actor: User | None) -> SendResult:
+    """E-mail each person a signed, single-use link for `purpose`; one audit event per person sent to."""
+    org = org_settings(session).org_name
+    sign_in_url = external_url(base_url, "auth.sign_in")
+    forgotten_url = external_url(base_url, "account.forgotten")
+    messages = [compose(purpose.value, SUBJECTS[purpose].format(org=org), user, org=org,
+                        link=external_url(base_url, ENDPOINTS[purpose],
+                                          token=make_token(config["SECRET_KEY"], purpose, user, now)),
+                        hours=_hours(config, purpose), expires=now + lifetime(config, purpose),
+                        sign_in_url=sign_in_url, forgotten_url=forgotten_url)
+                for user in users]
+    result = SendResult()
+    for user, problem in zip(users, deliver(mail, messages)):
+        if problem:
+            result.failed.append((user, problem))
+            continue
+        result.sent.append(user)
+        record(session, actor, f"account.{purpose.value}_sent", f"user:{user.id}", email=user.email)
+    return result
