@@ -5,7 +5,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 from pydantic import ValidationError
@@ -68,27 +68,65 @@ def _read(file: Path) -> str:
         raise BankInvalid([BankError(file.name, None, None, "the file is not UTF-8 text")]) from None
 
 
-class _Repeated(Exception):
-    """A key written twice: the careful path reports where."""
+class _Unusual(Exception):
+    """Something the quick reader leaves to the careful one: a repeated key, an anchor, an explicit tag."""
 
 
-class _FastLoader(_TextLoader):
-    """The quick first pass: builds data without keeping every node's line."""
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        """Refuse repeated keys, which PyYAML would otherwise silently overwrite."""
-        keys = [key.value for key, _ in node.value]
-        if len(keys) != len(set(keys)):
-            raise _Repeated
-        return super().construct_mapping(node, deep)
+
+def _scalar(event: yaml.ScalarEvent) -> str | None:
+    if event.tag not in (None, "!") or event.anchor:
+        raise _Unusual
+    plain = event.implicit[0] and not event.style
+    return None if plain and event.value in _NULLS else event.value
+
+
+def _build(events: Iterator[yaml.Event]) -> Any:
+    """Plain data straight from the parser's events, skipping PyYAML's slow node and constructor layers."""
+    stack: list[Any] = []
+    keys: list[Any] = []
+    result: Any = None
+
+    def put(value: Any) -> None:
+        nonlocal result
+        if not stack:
+            result = value
+        elif isinstance(stack[-1], list):
+            stack[-1].append(value)
+        elif keys[-1] is _NO_KEY:
+            keys[-1] = value
+        else:
+            if keys[-1] in stack[-1]:
+                raise _Unusual
+            stack[-1][keys[-1]] = value
+            keys[-1] = _NO_KEY
+
+    for event in events:
+        if isinstance(event, yaml.ScalarEvent):
+            put(_scalar(event))
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if event.anchor or event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                raise _Unusual
+            stack.append({} if isinstance(event, yaml.MappingStartEvent) else [])
+            keys.append(_NO_KEY)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            keys.pop()
+            put(stack.pop())
+        elif isinstance(event, yaml.AliasEvent):
+            raise _Unusual
+    return result
+
+
+_NO_KEY = object()
 
 
 def _quick(text: str, require_learning: bool) -> BankSpec | None:
-    # Most files are valid: build and validate them once, and only re-read for line numbers when not.
+    # Most files are valid: read and validate them once, and only re-read for line numbers when not.
     try:
-        data = yaml.load(text, Loader=_FastLoader)  # nosec B506 - _FastLoader is a SafeLoader subclass
+        data = _build(yaml.parse(text, Loader=_TextLoader))
         return BankSpec.model_validate(data, context={"require_learning": require_learning})
-    except (yaml.YAMLError, _Repeated, ValidationError, TypeError, ValueError):
+    except (yaml.YAMLError, _Unusual, ValidationError, TypeError, ValueError):
         return None
 
 

@@ -380,3 +380,32 @@ def test_dump_bank_yaml_reads_back_equal() -> None:
     bank = load_bank_text(to_yaml(BANK), "b.yaml")
     wide = bank.model_copy(update={"sources": [SourceSpec(id="src-a", title=long_title.strip()), bank.sources[1]]})
     assert f"title: {long_title.strip()}\n" in dump_bank_yaml(wide)  # titles and URLs stay on one line
+
+
+# The quick reader (events straight to data) must agree with PyYAML on every shape a bank can take,
+# and hand anything unusual to the careful reader, which reports lines.
+QUICK_CASES = [
+    "a: 1\nb: true\nc: ~\nd:\ne: null\nf: 'null'\ng: \"~\"\nh: [x, y]\ni: {j: k}\n",
+    "list:\n  - one\n  - two: 2\n    three: [3]\n  -\n",
+    "text: |\n  line one\n  line two\nfolded: >-\n  a\n  b\n",
+    "date: 2025-03-01\nnum: 0012\nyes: no\n",
+]
+
+
+@pytest.mark.parametrize("text", QUICK_CASES)
+def test_quick_reader_matches_pyyaml(text: str) -> None:
+    import yaml
+
+    from quizapp.banks import loader
+
+    assert loader._build(yaml.parse(text, Loader=loader._TextLoader)) == yaml.load(text, Loader=loader._TextLoader)
+
+
+@pytest.mark.parametrize("text", ["a: &x 1\nb: *x\n", "a: 1\na: 2\n", "a: !!str 1\n"])
+def test_quick_reader_leaves_unusual_yaml_to_the_careful_reader(text: str) -> None:
+    import yaml
+
+    from quizapp.banks import loader
+
+    with pytest.raises(loader._Unusual):
+        loader._build(yaml.parse(text, Loader=loader._TextLoader))
