@@ -1,4 +1,232 @@
 """The DSL's compliance dashboard, person pages and exports."""
-from flask import Blueprint
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional, ValidationError
+
+from ..audit import record
+from ..certificates.issue import org_settings
+from ..compliance.asat import AsAt, as_at
+from ..compliance.chart import bar_chart
+from ..compliance.exports import file_name, table, to_csv, to_xlsx
+from ..compliance.matrix import MatrixFilter, all_rows, matrix_page
+from ..compliance.person import person_record
+from ..compliance.requirements import Requirements, load_requirements
+from ..compliance.status import LABELS
+from ..compliance.summary import COUNTED, summarise
+from ..extensions import db
+from ..models import Role, School, StaffGroup, User
+from .clock import now
+from .context import ukdate, ukdatetime
+from .permissions import allow, require_person
 
 bp = Blueprint("dsl", __name__, url_prefix="/dsl")
+
+STATUS_CHOICES = [SelectChoice("", "Any status"),
+                  SelectChoice("not_covered", "Not covered (expired, not started or in progress)"),
+                  SelectChoice("covered", "Covered (compliant or due soon)")] + [
+                     SelectChoice(s.value, LABELS[s]) for s in COUNTED]
+FILTER_FIELDS = ("as_at", "school", "group", "course", "status", "q", "sort")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class DayField(DateField):
+    """A date input whose error says what to type."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse YYYY-MM-DD (what date inputs send)."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a date such as 2026-11-23.") from exc
+
+
+class Choice(SelectField):
+    """A drop-down whose error names what to choose."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        """Accept only one of the listed values."""
+        if self.data not in self.labels():
+            raise ValidationError(f"Choose a {self.label.text.lower()} from the list.")
+
+    def labels(self) -> dict[str, str]:
+        """Each value with the words shown for it."""
+        return {choice.value: choice.label for choice in self.choices}
+
+
+class FilterForm(FlaskForm):
+    """What to show: the day, who, which course and status, and the order."""
+
+    class Meta:
+        """Form options."""
+
+        csrf = False  # a GET search form: it changes nothing
+
+    as_at = DayField("As at", validators=[Optional()])
+    school = Choice("School", default="")
+    group = Choice("Staff group", default="")
+    course = Choice("Course", default="")
+    status = Choice("Status", default="", choices=STATUS_CHOICES)
+    q = StringField("Name or email", default="", validators=[Length(max=100, message="Use at most 100 characters.")])
+    sort = Choice("Sort by", default="name")
+
+    def validate_as_at(self, field: DayField) -> None:
+        """History can be shown, the future cannot."""
+        if field.data and field.data > self.today:
+            raise ValidationError("Enter today's date or an earlier one.")
+
+
+@dataclass
+class View:
+    """A request's filters, resolved: `matrix_filter` is None when the form has errors."""
+
+    form: FilterForm
+    when: AsAt
+    reqs: Requirements
+    matrix_filter: MatrixFilter | None
+    is_admin: bool
+
+    @property
+    def args(self) -> dict[str, str]:
+        """The filter as query arguments, for links that keep it (pages, exports)."""
+        values = {name: self.form[name].data for name in FILTER_FIELDS if name in self.form}
+        values["as_at"] = self.when.day.isoformat()
+        return {k: str(v) for k, v in values.items() if v and not (k == "sort" and v == "name")}
+
+    def described(self) -> list[tuple[str, str]]:
+        """Each filter with what was chosen, in words."""
+        shown = []
+        for name in ("school", "group", "course", "status"):
+            if name in self.form:
+                field = self.form[name]
+                shown.append((field.label.text, field.labels().get(field.data, "")))
+        shown.append(("Name or email", self.form.q.data or "any"))
+        return shown
+
+    @property
+    def scope(self) -> str:
+        """Whose figures these are: the DSL's school, the chosen school, or all schools."""
+        if not self.is_admin:
+            return current_user.school.name if current_user.school else "No school"
+        chosen = self.form.school.data
+        return self.form.school.labels().get(chosen, "") if chosen else "All schools"
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _options(first: SelectChoice, rows: list[tuple[int, str]]) -> list[SelectChoice]:
+    return [first] + [SelectChoice(str(value), label) for value, label in rows]
+
+
+def _build_form(reqs: Requirements, is_admin: bool, today: date) -> FilterForm:
+    form = FilterForm(formdata=request.args)
+    form.today = today
+    groups = db.session.execute(select(StaffGroup.id, StaffGroup.name).order_by(StaffGroup.name)).all()
+    form.group.choices = _options(SelectChoice("", "All staff groups"), [(g.id, g.name) for g in groups])
+    form.course.choices = _options(SelectChoice("", "All required courses"), [(c.id, c.title) for c in reqs.courses])
+    sorts = [SelectChoice("name", "Name")] + ([SelectChoice("school", "School")] if is_admin else []) + [
+        SelectChoice("group", "Staff group")] + [SelectChoice(f"course-{c.id}", f"Status in {c.title}")
+                                                 for c in reqs.courses]
+    form.sort.choices = sorts
+    if is_admin:
+        schools = db.session.execute(select(School.id, School.name).order_by(School.name)).all()
+        form.school.choices = _options(SelectChoice("", "All schools"), [(s.id, s.name) for s in schools])
+    else:
+        del form.school
+    return form
+
+
+def _view() -> View:
+    """Read and check the filters; DSLs are held to their own school whatever the address says."""
+    reqs = load_requirements(db.session)
+    moment, is_admin = now(), current_user.role == Role.ADMIN.value
+    form = _build_form(reqs, is_admin, moment.date())
+    valid = form.validate()
+    day = form.as_at.data if valid and form.as_at.data else moment.date()
+    form.as_at.data = form.as_at.data or day
+    when = as_at(day, moment, org_settings(db.session).due_soon_days)
+    if not valid:
+        return View(form, when, reqs, None, is_admin)
+    chosen = MatrixFilter(
+        restricted=not is_admin, scope_school_id=current_user.school_id,
+        school_id=_int(form.school.data) if is_admin else None, group_id=_int(form.group.data),
+        course_id=_int(form.course.data), status=form.status.data, search=form.q.data or "", sort=form.sort.data)
+    return View(form, when, reqs, chosen, is_admin)
+
+
+@bp.route("/")
+@allow(Role.DSL, Role.ADMIN)
+def dashboard() -> str:
+    """Summary, chart, trust roll-up (admins) and the matrix, for the chosen day and filters."""
+    view = _view()
+    page = summary = chart = None
+    if view.matrix_filter is not None:
+        f, when, reqs = view.matrix_filter, view.when, view.reqs
+        number = request.args.get("page", 1, type=int) or 1
+        summary = summarise(db.session, f, when, reqs, number)
+        page = matrix_page(db.session, f, when, reqs, summary.page_ids, summary.matching, number)
+        chart = bar_chart([(course.title, tally) for course, tally in summary.courses])
+    return render_template("dsl/dashboard.html", view=view, page=page, summary=summary, chart=chart,
+                           statuses=COUNTED, labels=LABELS)
+
+
+def _export(kind: str) -> BaseResponse:
+    view = _view()
+    if view.matrix_filter is None:
+        return redirect(url_for("dsl.dashboard", **request.args))
+    f, day = view.matrix_filter, view.when.day
+    rows = all_rows(db.session, f, view.when, view.reqs)
+    header, body = table(rows, view.reqs.columns(f.course_id))
+    filters = "; ".join(f"{label}: {text}" for label, text in view.described())
+    school_id = f.scope_school_id if f.restricted else f.school_id
+    record(db.session, current_user, "compliance.export", f"school:{school_id}" if school_id else "all-schools",
+           format=kind, as_at=day.isoformat(), rows=len(rows), filters=filters)
+    name = file_name(view.scope, day, kind)
+    if kind == "csv":
+        data, mimetype = to_csv(header, body), "text/csv; charset=utf-8"
+    else:
+        title = f"Safeguarding training compliance as at {ukdate(day)}: {view.scope}"
+        notes = (f"{filters}. Requirements as currently set. Covered means Compliant or Due soon. "
+                 f"Exported {ukdatetime(now())} by {current_user.full_name}.")
+        data, mimetype = to_xlsx(title, notes, f"As at {day.isoformat()}", header, body), XLSX
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/export.csv")
+@allow(Role.DSL, Role.ADMIN)
+def export_csv() -> BaseResponse:
+    """Every row the filters match (all pages), as CSV for any spreadsheet."""
+    return _export("csv")
+
+
+@bp.route("/export.xlsx")
+@allow(Role.DSL, Role.ADMIN)
+def export_xlsx() -> BaseResponse:
+    """Every row the filters match (all pages), as an Excel workbook."""
+    return _export("xlsx")
+
+
+@bp.route("/people/<int:person_id>")
+@allow(Role.DSL, Role.ADMIN)
+def person(person_id: int) -> str:
+    """One person's required courses, attempts, certificates and history; another school's person is a 404."""
+    person = require_person(current_user, db.session.get(User, person_id))
+    moment = now()
+    try:
+        day = min(date.fromisoformat(request.args.get("as_at", "")), moment.date())
+    except ValueError:
+        day = moment.date()
+    when = as_at(day, moment, org_settings(db.session).due_soon_days)
+    data = person_record(db.session, person, when, load_requirements(db.session))
+    return render_template("dsl/person.html", data=data, when=when, today=moment.date())
