@@ -46,7 +46,7 @@ bench: install-test
 	$(BIN)/python -m bench
 
 lint: install-test
-	$(BIN)/bandit -q -r quizapp -c pyproject.toml
+	$(BIN)/bandit -q -r quizapp -c pyproject.toml --severity-level medium
 
 clean:
 	rm -rf $(VENV) .pytest_cache

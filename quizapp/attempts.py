@@ -91,8 +91,10 @@ def save_answer(session: Session, attempt: Attempt, item_id: int, option_ids: Se
     reason = rules.reason_not_to_save(attempt.deadline_at, now)
     if reason:
         raise SaveRefused(reason)
-    item = next((q for q in attempt.questions if q.id == item_id), None)
-    if item is None:
+    # By primary key: found in the session if the questions are loaded, else one small query (the save
+    # endpoint no longer loads all of them for one answer).
+    item = session.get(AttemptQuestion, item_id)
+    if item is None or item.attempt_id != attempt.id:
         raise SaveRefused("That question is not part of this quiz.")
     try:
         cleaned = kind_of(item.type).clean([o["id"] for o in item.options], option_ids)

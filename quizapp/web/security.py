@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from sqlalchemy.orm import lazyload
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -37,7 +38,8 @@ def _finish_transaction(response: Response) -> Response:
 def _load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # Every request loads the person (deactivation must end sessions at once); school and group load on use.
+    user = db.session.get(User, int(user_id), options=[lazyload(User.school), lazyload(User.staff_group)])
     return user if user is not None and user.active else None
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -11,19 +11,30 @@ from ...attempts import SaveRefused, finalise, finalise_if_overdue, save_all, sa
 from ...engine import timing
 from ...engine.questions import kind_of
 from ...extensions import db
-from ...models import Attempt, AttemptState, Certificate, FinishReason
+from ...models import Attempt, AttemptQuestion, AttemptState, Certificate, FinishReason
 from ..clock import now, on_pass
 from ..forms import ConfirmForm
 from ..permissions import SIGNED_IN, allow, can_see_person
 from . import bp
 
 
-def _own_attempt(attempt_id: int) -> Attempt:
+def _own_attempt(attempt_id: int, with_questions: bool = True) -> Attempt:
     """The signed-in person's own attempt; anyone else's is a 404."""
-    attempt = db.session.get(Attempt, attempt_id, options=[selectinload(Attempt.questions)])
+    attempt = db.session.get(Attempt, attempt_id,
+                             options=[selectinload(Attempt.questions)] if with_questions else None)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
+
+
+def _attempt_with_item(attempt_id: int, item_id: int) -> tuple[Attempt, AttemptQuestion | None]:
+    """The person's own attempt and the one question being answered, in one query."""
+    row = db.session.execute(select(Attempt, AttemptQuestion).outerjoin(
+        AttemptQuestion, and_(AttemptQuestion.attempt_id == Attempt.id, AttemptQuestion.id == item_id))
+        .where(Attempt.id == attempt_id)).first()
+    if row is None or row[0].user_id != current_user.id:
+        abort(404)
+    return row[0], row[1]
 
 
 def _answers_from_form() -> dict[int, list[str]]:
@@ -51,11 +62,13 @@ def attempt(attempt_id: int) -> str | Response:
 @allow(SIGNED_IN)
 def save(attempt_id: int) -> tuple[Response, int]:
     """Save one answer (JSON from the page's script): {"question": id, "options": [ids]}."""
-    attempt = _own_attempt(attempt_id)
     payload = request.get_json(silent=True) or {}
     item_id, options = payload.get("question"), payload.get("options")
     if not isinstance(item_id, int) or not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+        _own_attempt(attempt_id, with_questions=False)  # someone else's attempt is still a 404
         return jsonify(saved=False, message="The answer could not be read. Reload the page and try again."), 400
+    # Holding the question keeps it in the session's identity map, so save_answer finds it without a query.
+    attempt, _item = _attempt_with_item(attempt_id, item_id)
     moment = now()
     try:
         save_answer(db.session, attempt, item_id, options, moment)

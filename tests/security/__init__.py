@@ -1,0 +1,1 @@
+"""Security gates: route access matrix, CSRF on every state-changing route, stored XSS."""
