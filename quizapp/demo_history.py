@@ -93,4 +93,29 @@ def seed_history(session: Session, now: datetime, base_url: str, seed: int = 202
                 _sit(session, person, course, now - timedelta(days=scenario), True, rng, base_url)
             made += scenario is not None
     session.flush()
+    seed_events(session, now, base_url)
     return made
+
+
+def seed_events(session: Session, now: datetime, base_url: str) -> None:
+    """A revoked and a reissued certificate, a leaver from last month and a newcomer with no staff group yet."""
+    from .certificates.manage import reissue, revoke
+    from .models import Certificate, School
+
+    admin = session.scalar(select(User).where(User.email == "admin@demo.school"))
+    certs = session.scalars(select(Certificate).join(User, User.id == Certificate.user_id)
+                            .where(Certificate.valid_until >= now.date(), User.email != "staff@demo.school")
+                            .order_by(Certificate.id).limit(2)).all()
+    if admin is None or len(certs) < 2:
+        return
+    revoke(session, certs[0], admin, "Issued to the wrong person: the quiz was taken on a shared login.",
+           now - timedelta(days=6))
+    reissue(session, certs[1], admin, now - timedelta(days=3), base_url)
+    leaver = session.scalar(select(User).where(User.role == Role.STAFF.value, User.email != "staff@demo.school")
+                            .order_by(User.id.desc()).limit(1))
+    if leaver is not None:
+        leaver.active, leaver.deactivated_at = False, now - timedelta(days=30)
+    school = session.scalar(select(School).order_by(School.id).limit(1))
+    session.add(User(email="new.starter@demo.school", first_name="Nia", last_name="Newstart", role=Role.STAFF.value,
+                     school=school, staff_group=None, password_hash=admin.password_hash))
+    session.flush()
