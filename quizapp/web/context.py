@@ -70,6 +70,11 @@ def ukdatetime(value: datetime | None) -> str:
     return "" if value is None else f"{ukdate(value)}, {value:%H:%M} UTC"
 
 
+def web_link(url: str | None) -> str | None:
+    """The address if it is an http(s) link, else None, so stored text can never become a script link."""
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
 def init_context(app: Flask) -> None:
     """Register the context processor and the date filters."""
     app.context_processor(_context)
@@ -77,3 +82,4 @@ def init_context(app: Flask) -> None:
     app.add_template_filter(ukdatetime)
     app.add_template_filter(describe_duration, "duration")
     app.add_template_global(certificate_status)
+    app.add_template_filter(web_link)

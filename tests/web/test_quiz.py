@@ -232,3 +232,12 @@ def test_my_results_and_certificates_list_the_pass(app: Flask, client: FlaskClie
     pdf = client.get(link)
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert client.get(link).data == pdf.data
+
+
+def test_source_links_only_ever_point_at_web_addresses() -> None:
+    from quizapp.web.context import web_link
+
+    assert web_link("https://www.gov.uk/x") == "https://www.gov.uk/x"
+    assert web_link("javascript:alert(1)") is None
+    assert web_link(" data:text/html,x") is None
+    assert web_link(None) is None
