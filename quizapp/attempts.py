@@ -105,6 +105,34 @@ def save_answer(session: Session, attempt: Attempt, item_id: int, option_ids: Se
     return now
 
 
+def quick_save(session: Session, attempt_id: int, user_id: int, item_id: int, option_ids: Sequence[str],
+               now: datetime) -> bool:
+    """Save an answer in one statement when everything is in order; False sends the caller down save_answer.
+
+    The UPDATE only matches the person's own question in an attempt still in progress and inside its deadline
+    and grace; the options are checked against the row it returns, and a bad answer is undone.
+    """
+    owned = select(Attempt.id).where(Attempt.id == attempt_id, Attempt.user_id == user_id,
+                                     Attempt.state == AttemptState.IN_PROGRESS.value,
+                                     Attempt.deadline_at >= now - timing.GRACE)
+    row = session.execute(update(AttemptQuestion).where(AttemptQuestion.id == item_id,
+                                                        AttemptQuestion.attempt_id == attempt_id,
+                                                        AttemptQuestion.attempt_id.in_(owned))
+                          .values(answer=list(option_ids), answered_at=now)
+                          .returning(AttemptQuestion.type, AttemptQuestion.options)
+                          .execution_options(synchronize_session=False)).first()
+    if row is None:
+        return False
+    try:
+        cleaned = kind_of(row.type).clean([o["id"] for o in row.options], option_ids)
+    except AnswerRejected as exc:
+        raise SaveRefused(str(exc)) from None  # the caller answers 400, which rolls the UPDATE back
+    if cleaned != list(option_ids):
+        session.execute(update(AttemptQuestion).where(AttemptQuestion.id == item_id).values(answer=cleaned)
+                        .execution_options(synchronize_session=False))
+    return True
+
+
 def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[str]], now: datetime) -> list[str]:
     """Save every answer given (the no-JavaScript submit); return the problems, one per refused answer."""
     problems = []

@@ -7,7 +7,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from ...attempts import SaveRefused, finalise, finalise_if_overdue, save_all, save_answer
+from ...attempts import SaveRefused, finalise, finalise_if_overdue, quick_save, save_all, save_answer
 from ...engine import timing
 from ...engine.questions import kind_of
 from ...extensions import db
@@ -67,9 +67,15 @@ def save(attempt_id: int) -> tuple[Response, int]:
     if not isinstance(item_id, int) or not isinstance(options, list) or not all(isinstance(o, str) for o in options):
         _own_attempt(attempt_id, with_questions=False)  # someone else's attempt is still a 404
         return jsonify(saved=False, message="The answer could not be read. Reload the page and try again."), 400
+    moment = now()
+    try:
+        if quick_save(db.session, attempt_id, current_user.id, item_id, options, moment):
+            return jsonify(saved=True), 200
+    except SaveRefused as exc:
+        return jsonify(saved=False, message=str(exc), finished=False, result_url=None), 400
+    # Not saved in one step: find out why, in full, and answer precisely.
     # Holding the question keeps it in the session's identity map, so save_answer finds it without a query.
     attempt, _item = _attempt_with_item(attempt_id, item_id)
-    moment = now()
     try:
         save_answer(db.session, attempt, item_id, options, moment)
     except SaveRefused as exc:
