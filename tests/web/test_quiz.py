@@ -241,3 +241,14 @@ def test_source_links_only_ever_point_at_web_addresses() -> None:
     assert web_link("javascript:alert(1)") is None
     assert web_link(" data:text/html,x") is None
     assert web_link(None) is None
+
+
+def test_a_refused_answer_leaves_the_saved_one_in_place(app: Flask, client: FlaskClient, people: dict,
+                                                        course_id: int, clock: Clock) -> None:
+    sign_in(client, people["staff_email"])
+    attempt_id = _start(client, course_id)
+    first, second = _items(app, attempt_id)[:2]
+    assert _save(client, attempt_id, first.id, [first.options[0]["id"]]).status_code == 200
+    assert _save(client, attempt_id, first.id, [second.options[0]["id"]]).status_code == 400
+    with app.app_context():
+        assert db.session.get(AttemptQuestion, first.id).answer == [first.options[0]["id"]]
