@@ -17,17 +17,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quizapp import create_app  # noqa: E402
+from tests.dbs import scratch_database  # noqa: E402
 from quizapp.accounts import hash_password  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.migrate import upgrade  # noqa: E402
@@ -90,23 +87,9 @@ def main() -> None:
         app.extensions["quizapp.engine"].dispose()
 
 
-@contextmanager
-def database(server: str | None, tmp: str) -> Iterator[str]:
-    """A temporary SQLite file, or a fresh PostgreSQL database that is dropped afterwards."""
-    if not server:
-        yield f"sqlite:///{tmp}/bench.sqlite3"
-        return
-    url = make_url(server.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"quizapp_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def database(server_url: str | None, tmp) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A throw-away database: a SQLite file, or a new PostgreSQL database dropped on exit."""
+    return scratch_database(server_url, tmp, prefix="quizapp_bench")
 
 
 def run(app, data: bytes, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]

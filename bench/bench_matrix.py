@@ -20,17 +20,16 @@ import sys
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import create_engine, event, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from quizapp import create_app  # noqa: E402
+from tests.dbs import scratch_database  # noqa: E402
 from quizapp.accounts import hash_password  # noqa: E402
 from quizapp.certificates.issue import add_months  # noqa: E402
 from quizapp.migrate import upgrade  # noqa: E402
@@ -166,23 +165,9 @@ def measure(url: str, runs: int) -> dict[str, tuple[float, float, int]]:
     return results
 
 
-@contextmanager
-def database(server_url: str | None, tmp: Path) -> Iterator[str]:
+def database(server_url: str | None, tmp) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A throw-away database: a SQLite file, or a new PostgreSQL database dropped on exit."""
-    if not server_url:
-        yield f"sqlite:///{tmp / f'bench-{uuid.uuid4().hex}.sqlite3'}"
-        return
-    server = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"quizapp_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return scratch_database(server_url, tmp, prefix="quizapp_bench")
 
 
 def main() -> None:

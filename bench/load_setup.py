@@ -7,13 +7,14 @@ import subprocess  # nosec B404 - starts gunicorn from this virtualenv on loopba
 import sys
 import time
 import urllib.request
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.dbs import postgres_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "load test password 2026"  # nosec B105 - a throwaway account in a throwaway database
@@ -21,20 +22,9 @@ QUESTIONS = 12
 
 
 
-@contextmanager
-def temporary_database(server_url: str) -> Iterator[str]:
+def temporary_database(server_url: str):  # type: ignore[no-untyped-def]
     """A fresh PostgreSQL database, dropped afterwards."""
-    url = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"quizapp_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return postgres_database(server_url, prefix="quizapp_bench")
 
 
 def migrate_and_seed(database_url: str, staff: int) -> int:

@@ -14,6 +14,7 @@ from quizapp.extensions import db
 from quizapp.migrate import upgrade
 from quizapp.models import Base
 
+from .clock import Clock
 from .dbs import backends, temporary_database
 from .factories import DEFAULT_PASSWORD, make_user
 
@@ -64,6 +65,14 @@ def session(app: Flask) -> Iterator:
     """The app's database session inside an app context."""
     with app.app_context():
         yield db.session
+
+
+@pytest.fixture()
+def clock(app: Flask) -> Clock:
+    """The app's clock, fixed at 23 November 2026 09:00 UTC until a test moves it."""
+    fixed = Clock()
+    app.config["CLOCK"] = fixed
+    return fixed
 
 
 @pytest.fixture()

@@ -1,4 +1,4 @@
-"""Throwaway test databases: a temporary SQLite file, or a fresh PostgreSQL database per run."""
+"""Throwaway databases for tests and benchmarks: a temporary SQLite file, or a fresh PostgreSQL database."""
 from __future__ import annotations
 
 import os
@@ -18,20 +18,13 @@ def backends() -> list[str]:
     return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
 
 
-def _server_url() -> str:
-    url = os.environ[PG_ENV]
-    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
-
-
 @contextmanager
-def temporary_database(backend: str, tmp_dir: Path) -> Iterator[str]:
-    """Yield the URL of an empty database that is dropped afterwards."""
-    if backend == "sqlite":
-        path = tmp_dir / f"quizapp-{uuid.uuid4().hex}.sqlite3"
-        yield f"sqlite:///{path}"
-        return
-    server = make_url(_server_url())
-    name = f"quizapp_test_{uuid.uuid4().hex[:12]}"
+def postgres_database(server_url: str, prefix: str = "quizapp_test") -> Iterator[str]:
+    """Create a uniquely named database on the server for the block, and drop it afterwards."""
+    if server_url.startswith("postgresql://"):
+        server_url = "postgresql+psycopg://" + server_url[len("postgresql://"):]
+    server = make_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -41,3 +34,20 @@ def temporary_database(backend: str, tmp_dir: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def scratch_database(server_url: str | None, tmp_dir: Path, prefix: str = "quizapp_test") -> Iterator[str]:
+    """A new SQLite file in tmp_dir when no server is given, else a new database on that PostgreSQL server."""
+    if not server_url:
+        yield f"sqlite:///{Path(tmp_dir) / f'{prefix}-{uuid.uuid4().hex}.sqlite3'}"
+        return
+    with postgres_database(server_url, prefix) as url:
+        yield url
+
+
+@contextmanager
+def temporary_database(backend: str, tmp_dir: Path) -> Iterator[str]:
+    """Yield the URL of an empty database for the test backend, dropped afterwards."""
+    with scratch_database(os.environ[PG_ENV] if backend == "postgresql" else None, tmp_dir) as url:
+        yield url

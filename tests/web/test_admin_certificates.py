@@ -26,14 +26,6 @@ START = datetime(2026, 1, 10, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture()
-def clock(app: Flask) -> Clock:
-    """The app's clock: 23 November 2026."""
-    c = Clock()
-    app.config["CLOCK"] = c
-    return c
-
-
-@pytest.fixture()
 def cast(app: Flask, people: dict, clock: Clock) -> dict:
     """Four certificates on two courses: three people in School A, one in School B."""
     with app.app_context():

@@ -16,14 +16,6 @@ from ..factories import make_course, make_user
 
 
 @pytest.fixture()
-def clock(app: Flask) -> Clock:
-    """The app's clock, fixed until a test moves it."""
-    c = Clock()
-    app.config["CLOCK"] = c
-    return c
-
-
-@pytest.fixture()
 def course_id(app: Flask) -> int:
     with app.app_context():
         course = make_course(db.session, questions=6, time_limit=10)

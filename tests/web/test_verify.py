@@ -25,14 +25,6 @@ NOT_FOUND = "No certificate matches that code."
 
 
 @pytest.fixture()
-def clock(app: Flask) -> Clock:
-    """The app's clock, fixed at 23 November 2026 09:00 UTC until a test moves it."""
-    c = Clock()
-    app.config["CLOCK"] = c
-    return c
-
-
-@pytest.fixture()
 def cert(app: Flask, clock: Clock) -> dict:
     """One certificate for Priya Natarajan on a 12-month course, issued on 23 November 2026."""
     with app.app_context():
