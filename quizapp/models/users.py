@@ -77,6 +77,10 @@ class User(UserMixin, Base):
         """First and last name, as printed on certificates."""
         return f"{self.first_name} {self.last_name}"
 
+    def get_id(self) -> str:
+        """Flask-Login's session id: the nonce in it signs out every session when the password changes."""
+        return f"{self.id}-{self.auth_nonce}"
+
     @property
     def is_active(self) -> bool:
         """Flask-Login: deactivated people cannot sign in."""

@@ -11,6 +11,7 @@ from ..audit import record
 from ..db import utcnow
 from ..extensions import db, limiter
 from .forms import SignInForm
+from .main import landing_url
 from .permissions import PUBLIC, SIGNED_IN, allow
 from .urls import safe_next
 
@@ -35,7 +36,7 @@ def _failed(_response: Response) -> bool:
 def sign_in() -> str | Response:
     """Show the sign-in form and sign a person in."""
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect(landing_url())
     form = SignInForm()
     if form.validate_on_submit():
         user = authenticate(db.session, form.email.data or "", form.password.data or "", utcnow())
@@ -43,7 +44,7 @@ def sign_in() -> str | Response:
             next_url = safe_next(request.args.get("next"))
             session.clear()  # a fresh session at sign-in defeats session fixation
             login_user(user)
-            return redirect(next_url or url_for("main.home"))
+            return redirect(next_url or landing_url())
         g.sign_in_failed = True
         form.form_errors.append("The email or password is not right. Check them and try again.")
     return render_template("auth/sign_in.html", form=form)

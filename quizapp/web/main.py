@@ -13,11 +13,19 @@ from .permissions import PUBLIC, SIGNED_IN, allow
 bp = Blueprint("main", __name__)
 
 
+LANDING = {"staff": "staff.my_training", "dsl": "dsl.dashboard", "admin": "dsl.dashboard"}
+
+
+def landing_url() -> str:
+    """Where a person starts: staff on My training, DSLs and admins on the compliance dashboard."""
+    return url_for(LANDING.get(current_user.role, "main.home"))
+
+
 @bp.route("/")
 @allow(PUBLIC)
 def index() -> Response:
-    """Send signed-in people home and everyone else to sign in."""
-    return redirect(url_for("main.home" if current_user.is_authenticated else "auth.sign_in"))
+    """Send signed-in people to their starting page and everyone else to sign in."""
+    return redirect(landing_url() if current_user.is_authenticated else url_for("auth.sign_in"))
 
 
 @bp.route("/home")

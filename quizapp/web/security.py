@@ -1,6 +1,8 @@
 """Request-wide security and transaction handling: headers, sessions, sign-in loading, commit."""
 from __future__ import annotations
 
+import hmac
+
 from flask import Flask, Response, request
 from sqlalchemy.orm import lazyload
 
@@ -35,12 +37,15 @@ def _finish_transaction(response: Response) -> Response:
     return response
 
 
-def _load_user(user_id: str) -> User | None:
+def _load_user(session_id: str) -> User | None:
+    user_id, _, nonce = session_id.partition("-")
     if not user_id.isdigit():
         return None
     # Every request loads the person (deactivation must end sessions at once); school and group load on use.
     user = db.session.get(User, int(user_id), options=[lazyload(User.school), lazyload(User.staff_group)])
-    return user if user is not None and user.active else None
+    if user is None or not user.active or not hmac.compare_digest(user.auth_nonce.encode(), nonce.encode()):
+        return None
+    return user
 
 
 def init_security(app: Flask) -> None:

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from quizapp.attempts import finalise, save_answer, start_or_resume
 from quizapp.certificates.issue import issue_for
 from quizapp.db import utcnow
-from quizapp.models import Attempt, Certificate, Course, FinishReason, QuestionBank, School, StaffGroup
+from quizapp.extensions import db
+from quizapp.models import Attempt, Certificate, Course, FinishReason, QuestionBank, School, StaffGroup, User
 from quizapp.people.tokens import Purpose, make_token
 
 from ..factories import make_course, make_user
@@ -113,8 +114,10 @@ def client_for(app: Flask, cast: Cast, role: str) -> FlaskClient:
     """A test client signed in as the role (through Flask-Login's own session key), or anonymous."""
     client = app.test_client()
     if role != "anonymous":
+        with app.app_context():
+            session_id = db.session.get(User, cast.people[role]).get_id()
         with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(cast.people[role])
+            flask_session["_user_id"] = session_id
             flask_session["_fresh"] = True
     return client
 

@@ -23,7 +23,8 @@ def test_sign_in_page_has_labelled_fields(client: FlaskClient) -> None:
 def test_sign_in_success_records_and_redirects(app: Flask, client: FlaskClient, people: dict) -> None:
     response = sign_in(client, people["staff_email"].upper())
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/home")
+    assert response.headers["Location"].endswith("/training")
+    assert "My training" in client.get("/training").get_data(as_text=True)
     assert "Welcome" in client.get("/home").get_data(as_text=True)
     with app.app_context():
         user = db.session.get(User, people["staff"])
@@ -65,7 +66,7 @@ def test_session_is_renewed_at_sign_in(client: FlaskClient, people: dict) -> Non
     sign_in(client, people["staff_email"])
     with client.session_transaction() as sess:
         assert "planted" not in sess
-        assert sess["_user_id"] == str(people["staff"])
+        assert sess["_user_id"].split("-")[0] == str(people["staff"])
 
 
 def test_sign_out_needs_post_and_ends_the_session(client: FlaskClient, people: dict) -> None:
@@ -78,4 +79,20 @@ def test_sign_out_needs_post_and_ends_the_session(client: FlaskClient, people: d
 def test_next_parameter_cannot_leave_the_site(client: FlaskClient, people: dict) -> None:
     response = client.post("/sign-in?next=//evil.example/steal",
                            data={"email": people["staff_email"], "password": "correct horse battery"})
-    assert response.headers["Location"].endswith("/home")
+    assert response.headers["Location"].endswith("/training")
+
+
+def test_dsl_and_admin_start_on_the_compliance_dashboard(client: FlaskClient, people: dict) -> None:
+    assert sign_in(client, people["dsl_email"]).headers["Location"].endswith("/dsl/")
+    assert client.get("/").headers["Location"].endswith("/dsl/")
+
+
+def test_a_new_password_signs_out_other_sessions(app: Flask, client: FlaskClient, people: dict) -> None:
+    sign_in(client, people["staff_email"])
+    assert client.get("/training").status_code == 200
+    with app.app_context():
+        from quizapp.people.tokens import rotate_nonce
+
+        rotate_nonce(db.session.get(User, people["staff"]))
+        db.session.commit()
+    assert client.get("/training").status_code == 302
