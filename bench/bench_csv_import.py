@@ -84,7 +84,7 @@ def main() -> None:
             upgrade()
             seed(args.existing)
         run(app, data, args)
-        app.extensions["quizapp.engine"].dispose()
+        db.dispose(app)
 
 
 def database(server_url: str | None, tmp) -> Iterator[str]:  # type: ignore[no-untyped-def]

@@ -84,7 +84,7 @@ def build(url: str, count: int) -> None:
         s.commit()
         print(f"built {count} certificates in {time.perf_counter() - started:.1f} s "
               f"({Path(url.removeprefix('sqlite:///')).stat().st_size / 1e6:.1f} MB database)", flush=True)
-    app.extensions["quizapp.engine"].dispose()
+    db.dispose(app)
 
 
 def _status_mb(field: str) -> float:

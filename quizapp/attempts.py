@@ -1,18 +1,22 @@
 """Attempt lifecycle over the database: start or resume, save, submit, finalise when time runs out."""
 from __future__ import annotations
 
+import functools
 import random
+import re
 from datetime import datetime
 from typing import Callable, Mapping, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import Update, bindparam, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from .db import position_of
 from .engine import rules, timing
 from .engine.draw import Candidate, draw
-from .engine.questions import AnswerRejected, kind_of, score
+from .engine.questions import REGISTRY, AnswerRejected, kind_of, kinds_allowing, score
 from .models import Attempt, AttemptQuestion, AttemptState, Course, FinishReason, Question, User
+from .models.attempts import spaced_ids
 
 # Called with (session, attempt, now) when an attempt passes; certificates hook in here.
 OnPass = Callable[[Session, Attempt, datetime], object]
@@ -55,7 +59,8 @@ def new_attempt(session: Session, user: User, course: Course, now: datetime, rng
                       time_limit_seconds=course.time_limit_minutes * 60, extra_time_pct=user.extra_time_pct,
                       pass_mark_pct=course.pass_mark_pct)
     attempt.questions = [AttemptQuestion(position=i, question_id=d.question_id, type=d.type, prompt=d.prompt,
-                                         options=d.options, correct_option_ids=d.correct_option_ids,
+                                         options=d.options, option_ids=spaced_ids(d.options),
+                                         correct_option_ids=d.correct_option_ids,
                                          explanation=d.explanation, source_title=d.source_title,
                                          source_url=d.source_url) for i, d in enumerate(drawn, start=1)]
     session.add(attempt)
@@ -104,32 +109,43 @@ def save_answer(session: Session, attempt: Attempt, item_id: int, option_ids: Se
     return now
 
 
-def quick_save(session: Session, attempt_id: int, user_id: int, item_id: int, option_ids: Sequence[str],
-               now: datetime) -> bool:
-    """Save an answer in one statement when everything is in order; False sends the caller down save_answer.
+# Option ids are secrets.token_urlsafe(9); anything else cannot be an option and goes to the full checks.
+OPTION_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+MOST_CHOSEN = 20
 
-    The UPDATE only matches the person's own question in an attempt still in progress and inside its deadline
-    and grace; the options are checked against the row it returns, and a bad answer is undone.
+
+@functools.cache
+def _answer_update(chosen: int) -> Update:
+    """The one-statement save for an answer of `chosen` options, built once and reused with new values."""
+    owned = (select(Attempt.id).join(User, User.id == Attempt.user_id)
+             .where(Attempt.id == bindparam("for_attempt"), Attempt.user_id == bindparam("for_user"),
+                    Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline_at >= bindparam("cutoff"),
+                    User.active.is_(True), User.auth_nonce == bindparam("nonce")))
+    kinds = kinds_allowing(chosen)
+    return (update(AttemptQuestion)
+            .where(AttemptQuestion.id == bindparam("for_item"), AttemptQuestion.attempt_id == bindparam("for_attempt"),
+                   AttemptQuestion.attempt_id.in_(owned),
+                   or_(*(AttemptQuestion.type == kind for kind in kinds)) if len(kinds) < len(REGISTRY) else true(),
+                   *(position_of(AttemptQuestion.option_ids, bindparam(f"option_{n}")) > 0 for n in range(chosen)))
+            .values(answer=bindparam("new_answer"), answered_at=bindparam("saved_at")))
+
+
+def answer_update(user_id: int, nonce: str, attempt_id: int, item_id: int, option_ids: Sequence[str],
+                  now: datetime) -> tuple[Update, dict[str, object]] | None:
+    """One UPDATE (and its values) that saves an answer only if everything is in order; None if it cannot be.
+
+    It matches only a question of this attempt, owned by this active person whose sign-in nonce still matches,
+    still in progress and inside its deadline and grace, when every chosen id is one of the question's options
+    and its type allows that many; a count of 0 rows means "ask the full checks why".
     """
-    owned = select(Attempt.id).where(Attempt.id == attempt_id, Attempt.user_id == user_id,
-                                     Attempt.state == AttemptState.IN_PROGRESS.value,
-                                     Attempt.deadline_at >= now - timing.GRACE)
-    row = session.execute(update(AttemptQuestion).where(AttemptQuestion.id == item_id,
-                                                        AttemptQuestion.attempt_id == attempt_id,
-                                                        AttemptQuestion.attempt_id.in_(owned))
-                          .values(answer=list(option_ids), answered_at=now)
-                          .returning(AttemptQuestion.type, AttemptQuestion.options)
-                          .execution_options(synchronize_session=False)).first()
-    if row is None:
-        return False
-    try:
-        cleaned = kind_of(row.type).clean([o["id"] for o in row.options], option_ids)
-    except AnswerRejected as exc:
-        raise SaveRefused(str(exc)) from None  # the caller answers 400, which rolls the UPDATE back
-    if cleaned != list(option_ids):
-        session.execute(update(AttemptQuestion).where(AttemptQuestion.id == item_id).values(answer=cleaned)
-                        .execution_options(synchronize_session=False))
-    return True
+    chosen = list(dict.fromkeys(option_ids))
+    if len(chosen) > MOST_CHOSEN or not all(OPTION_ID.fullmatch(option) for option in chosen):
+        return None
+    values: dict[str, object] = {"for_user": user_id, "nonce": nonce, "for_attempt": attempt_id, "for_item": item_id,
+                                 "cutoff": now - timing.GRACE, "new_answer": chosen, "saved_at": now}
+    for n, option in enumerate(chosen):
+        values[f"option_{n}"] = f" {option} "  # whole ids only: option_ids has a space either side of each
+    return _answer_update(len(chosen)), values
 
 
 def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[str]], now: datetime) -> list[str]:

@@ -29,7 +29,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
         with app.app_context():
             upgrade()
-        app.extensions["quizapp.engine"].dispose()
+        db.dispose(app)
         yield url
 
 
@@ -57,7 +57,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     application = build_app(database_url, tmp_path)
     _empty_tables(application)
     yield application
-    application.extensions["quizapp.engine"].dispose()
+    db.dispose(application)
 
 
 @pytest.fixture()

@@ -73,6 +73,18 @@ def kind_of(type_name: str) -> QuestionKind:
     return REGISTRY[type_name]
 
 
+def kinds_allowing(count: int) -> list[str]:
+    """The names of the types whose questions accept this many chosen options."""
+    allowed = []
+    for kind in REGISTRY.values():
+        try:
+            kind.check_count(count)
+        except AnswerRejected:
+            continue
+        allowed.append(kind.name)
+    return allowed
+
+
 def score(results: Sequence[bool], pass_mark_pct: int) -> tuple[int, int, bool]:
     """Return (correct count, score % rounded down, passed) where passing compares the exact fraction."""
     total = len(results)

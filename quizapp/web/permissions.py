@@ -14,13 +14,21 @@ PUBLIC = "public"
 SIGNED_IN = "signed-in"
 
 
-def allow(*roles: Role | str) -> Callable[[F], F]:
-    """Let only the given roles (or PUBLIC, or SIGNED_IN for any role) call the view; others get 401/403."""
+def allow(*roles: Role | str, shortcut: Callable[..., Any] | None = None) -> Callable[[F], F]:
+    """Let only the given roles (or PUBLIC, or SIGNED_IN for any role) call the view; others get 401/403.
+
+    `shortcut`, given the view's arguments, may answer first without the person being loaded; it must prove
+    who is asking itself (the answer save does, inside its UPDATE) and return None whenever it cannot.
+    """
     wanted = {role.value if isinstance(role, Role) else role for role in roles}
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if shortcut is not None:
+                answered = shortcut(*args, **kwargs)
+                if answered is not None:
+                    return answered
             if PUBLIC not in wanted:
                 if not current_user.is_authenticated:
                     from ..extensions import login_manager

@@ -188,7 +188,7 @@ def live_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-            app.extensions["quizapp.engine"].dispose()
+            db.dispose(app)
 
 
 @pytest.fixture()

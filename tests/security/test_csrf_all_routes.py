@@ -52,7 +52,7 @@ def csrf_app(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """An app with CSRF protection on, as in production, over the emptied test database."""
     protected = build_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
     yield protected
-    protected.extensions["quizapp.engine"].dispose()
+    db.dispose(protected)
 
 
 def _refusals(app: Flask, cast: Cast, url: str, method: str, role: str) -> list[tuple[str, object]]:

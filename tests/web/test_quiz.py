@@ -2,7 +2,6 @@
 import re
 from datetime import timedelta
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -12,21 +11,8 @@ from quizapp.models import Attempt, AttemptQuestion, Certificate
 
 from ..clock import Clock
 from ..conftest import sign_in
-from ..factories import make_course, make_user
-
-
-@pytest.fixture()
-def course_id(app: Flask) -> int:
-    with app.app_context():
-        course = make_course(db.session, questions=6, time_limit=10)
-        db.session.commit()
-        return course.id
-
-
-def _start(client: FlaskClient, course_id: int) -> int:
-    response = client.post(f"/courses/{course_id}/start")
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return int(re.search(r"/attempts/(\d+)", response.headers["Location"]).group(1))
+from ..factories import make_user
+from .quiz_helpers import course_id, start_attempt  # noqa: F401  (course_id is a fixture)
 
 
 def _items(app: Flask, attempt_id: int) -> list[AttemptQuestion]:
@@ -55,7 +41,7 @@ def test_course_page_shows_time_with_extra_time(app: Flask, client: FlaskClient,
     assert "12 minutes 30 seconds, including your 25 % extra time" in html
     assert "Start quiz" in html
     assert "Read this <strong>carefully</strong>" in html
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.deadline_at - attempt.started_at == timedelta(minutes=12, seconds=30)
@@ -64,7 +50,7 @@ def test_course_page_shows_time_with_extra_time(app: Flask, client: FlaskClient,
 def test_quiz_page_carries_no_answer_data(app: Flask, client: FlaskClient, people: dict, course_id: int,
                                           clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert 'role="timer"' in html and "Time remaining" in html
     assert "Secret explanation" not in html and "correct" not in html.lower().replace("incorrect", "")
@@ -77,7 +63,7 @@ def test_quiz_page_carries_no_answer_data(app: Flask, client: FlaskClient, peopl
 def test_saved_answers_survive_a_reload_with_the_same_deadline(app: Flask, client: FlaskClient, people: dict,
                                                                course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     item = _items(app, attempt_id)[0]
     chosen = item.options[1]["id"]
     assert _save(client, attempt_id, item.id, [chosen]).get_json()["saved"] is True
@@ -88,13 +74,13 @@ def test_saved_answers_survive_a_reload_with_the_same_deadline(app: Flask, clien
     # A second device (a new client) resumes the same attempt.
     other = app.test_client()
     sign_in(other, people["staff_email"])
-    assert _start(other, course_id) == attempt_id
+    assert start_attempt(other, course_id) == attempt_id
 
 
 def test_one_attempt_in_progress_per_course(app: Flask, client: FlaskClient, people: dict, course_id: int,
                                             clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    assert _start(client, course_id) == _start(client, course_id)
+    assert start_attempt(client, course_id) == start_attempt(client, course_id)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
 
@@ -102,7 +88,7 @@ def test_one_attempt_in_progress_per_course(app: Flask, client: FlaskClient, peo
 def test_late_save_is_refused_after_grace_and_the_attempt_is_finalised(
         app: Flask, client: FlaskClient, people: dict, course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     items = _items(app, attempt_id)
     assert _save(client, attempt_id, items[0].id, items[0].correct_option_ids).status_code == 200
     clock.advance(minutes=10, seconds=15)  # inside the grace period
@@ -121,7 +107,7 @@ def test_late_save_is_refused_after_grace_and_the_attempt_is_finalised(
 def test_expired_attempt_is_finalised_when_looked_at(app: Flask, client: FlaskClient, people: dict,
                                                      course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     _answer_all(client, app, attempt_id)
     clock.advance(minutes=11)
     response = client.get(f"/attempts/{attempt_id}")
@@ -133,7 +119,7 @@ def test_expired_attempt_is_finalised_when_looked_at(app: Flask, client: FlaskCl
 def test_close_expired_command_sweeps_and_is_idempotent(app: Flask, client: FlaskClient, people: dict,
                                                         course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     clock.advance(minutes=30)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["attempts", "close-expired"])
@@ -148,7 +134,7 @@ def test_close_expired_command_sweeps_and_is_idempotent(app: Flask, client: Flas
 def test_double_submit_gives_one_result_and_one_certificate(app: Flask, client: FlaskClient, people: dict,
                                                             course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     _answer_all(client, app, attempt_id)
     clock.advance(minutes=2)
     for _ in range(2):
@@ -164,7 +150,7 @@ def test_double_submit_gives_one_result_and_one_certificate(app: Flask, client: 
 def test_submit_without_javascript_saves_the_form(app: Flask, client: FlaskClient, people: dict,
                                                   course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     form = {f"q{item.id}": item.correct_option_ids for item in _items(app, attempt_id)}
     client.post(f"/attempts/{attempt_id}/submit", data=form)
     with app.app_context():
@@ -174,7 +160,7 @@ def test_submit_without_javascript_saves_the_form(app: Flask, client: FlaskClien
 def test_failed_attempt_starts_a_cooldown(app: Flask, client: FlaskClient, people: dict, course_id: int,
                                           clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     _answer_all(client, app, attempt_id, right=False)
     client.post(f"/attempts/{attempt_id}/submit")
     clock.advance(minutes=5)
@@ -187,7 +173,7 @@ def test_failed_attempt_starts_a_cooldown(app: Flask, client: FlaskClient, peopl
 def test_someone_elses_attempt_is_not_found(app: Flask, client: FlaskClient, people: dict, course_id: int,
                                             clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     item = _items(app, attempt_id)[0]
     client.post("/sign-out")
     sign_in(client, people["other_staff_email"])
@@ -200,7 +186,7 @@ def test_someone_elses_attempt_is_not_found(app: Flask, client: FlaskClient, peo
 def test_option_from_another_question_is_refused(app: Flask, client: FlaskClient, people: dict, course_id: int,
                                                  clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     first, second = _items(app, attempt_id)[:2]
     response = _save(client, attempt_id, first.id, [second.options[0]["id"]])
     assert response.status_code == 400
@@ -210,7 +196,7 @@ def test_option_from_another_question_is_refused(app: Flask, client: FlaskClient
 def test_my_results_and_certificates_list_the_pass(app: Flask, client: FlaskClient, people: dict, course_id: int,
                                                    clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     _answer_all(client, app, attempt_id)
     clock.advance(minutes=3, seconds=20)
     client.post(f"/attempts/{attempt_id}/submit")
@@ -238,7 +224,7 @@ def test_source_links_only_ever_point_at_web_addresses() -> None:
 def test_a_refused_answer_leaves_the_saved_one_in_place(app: Flask, client: FlaskClient, people: dict,
                                                         course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
-    attempt_id = _start(client, course_id)
+    attempt_id = start_attempt(client, course_id)
     first, second = _items(app, attempt_id)[:2]
     assert _save(client, attempt_id, first.id, [first.options[0]["id"]]).status_code == 200
     assert _save(client, attempt_id, first.id, [second.options[0]["id"]]).status_code == 400

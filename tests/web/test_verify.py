@@ -164,7 +164,7 @@ def test_uploaded_pdf_that_matches_is_confirmed_with_csrf_on(database_url: str, 
     assert "This PDF is exactly a certificate we issued." in html
     assert "Valid This certificate is genuine and in date." in html and "Name Priya Natarajan" in html
     assert _upload(client, cert["pdf"]).status_code == 400  # and without the token it is refused
-    app.extensions["quizapp.engine"].dispose()
+    db.dispose(app)
 
 
 def test_altered_pdf_does_not_match(client: FlaskClient, cert: dict) -> None:
@@ -221,7 +221,7 @@ def test_lookups_and_uploads_are_rate_limited_per_address(database_url: str, tmp
     assert _upload(client, cert["pdf"], token).status_code == 429
     other = app.test_client()
     assert other.get(f"/verify/{cert['code']}", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
-    app.extensions["quizapp.engine"].dispose()
+    db.dispose(app)
 
 
 def test_footer_links_to_the_check_page(client: FlaskClient) -> None:

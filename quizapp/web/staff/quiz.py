@@ -7,7 +7,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from ...attempts import SaveRefused, finalise, finalise_if_overdue, quick_save, save_all, save_answer
+from ...attempts import SaveRefused, answer_update, finalise, finalise_if_overdue, save_all, save_answer
 from ...engine import timing
 from ...engine.questions import kind_of
 from ...extensions import db
@@ -15,6 +15,7 @@ from ...models import Attempt, AttemptQuestion, AttemptState, Certificate, Finis
 from ..clock import now, on_pass
 from ..forms import ConfirmForm
 from ..permissions import SIGNED_IN, allow, can_see_person
+from ..security import claimed_identity
 from . import bp
 
 
@@ -58,22 +59,41 @@ def attempt(attempt_id: int) -> str | Response:
                            grace_seconds=int(timing.GRACE.total_seconds()))
 
 
-@bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
-@allow(SIGNED_IN)
-def save(attempt_id: int) -> tuple[Response, int]:
-    """Save one answer (JSON from the page's script): {"question": id, "options": [ids]}."""
-    payload = request.get_json(silent=True) or {}
+def _posted_answer() -> tuple[int, list[str]] | None:
+    """(question id, option ids) from the page script's JSON, or None when it cannot be read."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return None
     item_id, options = payload.get("question"), payload.get("options")
     if not isinstance(item_id, int) or not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+        return None
+    return item_id, options
+
+
+def _save_in_one_statement(attempt_id: int) -> tuple[Response, int] | None:
+    """The usual save: one UPDATE that checks the person, the attempt and the answer; None if it did not save."""
+    answer, identity = _posted_answer(), claimed_identity()
+    if answer is None or identity is None:
+        return None
+    update = answer_update(*identity, attempt_id, *answer, now())
+    if update is None or db.execute_alone(*update) != 1:
+        return None
+    return jsonify(saved=True), 200
+
+
+@bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
+@allow(SIGNED_IN, shortcut=_save_in_one_statement)
+def save(attempt_id: int) -> tuple[Response, int]:
+    """Save one answer (JSON from the page's script): {"question": id, "options": [ids]}.
+
+    Reached only when the one-statement save did not save: find out why, in full, and answer precisely.
+    """
+    answer = _posted_answer()
+    if answer is None:
         _own_attempt(attempt_id, with_questions=False)  # someone else's attempt is still a 404
         return jsonify(saved=False, message="The answer could not be read. Reload the page and try again."), 400
+    item_id, options = answer
     moment = now()
-    try:
-        if quick_save(db.session, attempt_id, current_user.id, item_id, options, moment):
-            return jsonify(saved=True), 200
-    except SaveRefused as exc:
-        return jsonify(saved=False, message=str(exc), finished=False, result_url=None), 400
-    # Not saved in one step: find out why, in full, and answer precisely.
     # Holding the question keeps it in the session's identity map, so save_answer finds it without a query.
     attempt, _item = _attempt_with_item(attempt_id, item_id)
     try:
