@@ -25,13 +25,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (registers tables)
-    from .extensions import csrf, db, limiter, login_manager
+    from .extensions import csrf, db, init_limiter, login_manager
     from .web.context import init_context
     from .web.security import init_security
 
     db.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     login_manager.init_app(app)
     init_security(app)
     init_context(app)
