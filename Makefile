@@ -42,8 +42,10 @@ browser:
 test: install-test browser
 	$(BIN)/python -m pytest
 
+# Closed loop (the ceiling, and the ratio to the bare-Flask floor), then 100 staff pacing their saves.
 bench: install-test
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench --levels 100 --rounds 3 --repeats 1 --pause 0.1 --quiz-only
 
 lint: install-test
 	$(BIN)/bandit -q -r quizapp -c pyproject.toml --severity-level medium

@@ -1,13 +1,14 @@
 """Load: the real quiz flow under N concurrent staff against gunicorn + PostgreSQL, beside a bare Flask floor.
 
-Usage: .venv/bin/python -m bench [--levels 20,50,100] [--rounds 5] [--workers 4] [--threads 2]
+Usage: .venv/bin/python -m bench [--levels 20,50,100] [--rounds 5] [--repeats 3] [--workers 4] [--threads 2]
        (or `make bench`). Needs PostgreSQL at QUIZAPP_BENCH_DATABASE_URL (default
        postgresql://postgres@127.0.0.1:5432/postgres); it creates and drops its own database.
 
 Each staff member signs in, starts the quiz, then (once all have started) saves 12 answers `rounds` times over,
 one request after another with no pause (a closed loop: the load is as heavy as the server allows), then
 submits. Only the save phase is timed for throughput; sign-in and submit latencies are reported beside it.
-The floor is a bare Flask endpoint (bench/floor_app.py) under the same gunicorn settings, driven the same way.
+The floor is a bare Flask endpoint (bench/floor_app.py) under the same gunicorn settings, driven the same way,
+right after each quiz run; each level runs `repeats` times and the ratio reported is the median of the pairs.
 Rate limits stay on as in production (memory storage per worker): they count only failed sign-ins.
 Everything runs on 127.0.0.1 and every phase has a time limit.
 """
@@ -70,6 +71,12 @@ class Quiz:
     submit_url: str = ""
     options: dict[int, list[str]] = field(default_factory=dict)
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """What the page's fetch() sends with each save: the session cookie and the CSRF token."""
+        cookie = "; ".join(f"{morsel.key}={morsel.value}" for morsel in self.http.cookie_jar)
+        return {"Cookie": cookie, "X-CSRFToken": self.token}
+
 
 def _token(html: str) -> str:
     match = TOKEN.search(html)
@@ -109,22 +116,24 @@ async def _sign_in_and_start(quiz: Quiz, email: str, course_id: int, signs: Samp
     return quiz
 
 
-async def save_answers(quiz: Quiz, rounds: int, saves: Sample, pause: float = 0.0) -> None:
+async def save_answers(base: str, quiz: Quiz, rounds: int, saves: Sample, pause: float = 0.0) -> None:
     """Save every answer `rounds` times, one request after another, `pause` seconds (+-50 %) apart."""
-    headers = {"X-CSRFToken": quiz.token}
     jitter = random.Random(quiz.save_url)  # nosec B311 - spreading load, not security
-    for round_ in range(rounds):
-        for question, options in quiz.options.items():
-            if pause:
-                await asyncio.sleep(pause * jitter.uniform(0.5, 1.5))
-            body = {"question": question, "options": [options[round_ % len(options)]]}
-            started = time.perf_counter()
-            async with quiz.http.post(quiz.save_url, json=body, headers=headers) as response:
-                payload = await response.json()
-            if response.status != 200 or not payload.get("saved"):
-                saves.errors += 1
-                continue
-            saves.latencies.append(time.perf_counter() - started)
+    # The session cookie goes as a fixed header, as the browser attaches it: aiohttp's cookie jar would
+    # otherwise cost the driver (which shares the server's two cores) about a third more per save.
+    async with aiohttp.ClientSession(base, cookie_jar=aiohttp.DummyCookieJar(), headers=quiz.headers) as http:
+        for round_ in range(rounds):
+            for question, options in quiz.options.items():
+                if pause:
+                    await asyncio.sleep(pause * jitter.uniform(0.5, 1.5))
+                body = {"question": question, "options": [options[round_ % len(options)]]}
+                started = time.perf_counter()
+                async with http.post(quiz.save_url, json=body) as response:
+                    payload = await response.json()
+                if response.status != 200 or not payload.get("saved"):
+                    saves.errors += 1
+                    continue
+                saves.latencies.append(time.perf_counter() - started)
 
 
 async def submit(quiz: Quiz, submits: Sample) -> None:
@@ -146,34 +155,39 @@ async def _timed(phase: Sample, jobs: list, limit: float) -> None:
 
 
 async def quiz_level(base: str, users: int, rounds: int, course_id: int, limit: float,
-                     pause: float = 0.0) -> dict[str, Sample]:
-    """N staff sign in and start together, then all save, then all submit; each phase timed on its own."""
+                     pause: float = 0.0) -> tuple[dict[str, Sample], dict[str, str]]:
+    """N staff sign in and start together, then all save, then all submit; each phase timed on its own.
+
+    Returns the phases' samples and the headers of a save, as a pattern for the floor's requests.
+    """
     result = {name: Sample() for name in ("sign_in", "save", "submit")}
     quizzes: list[Quiz] = []
+    shape: dict[str, str] = {}
     try:
         for first in range(0, users, 10):  # sign-ins in small waves: scrypt is meant to be slow
             quizzes += await asyncio.wait_for(asyncio.gather(*(
                 sign_in_and_start(base, f"load{i}@bench.test", course_id, result["sign_in"])
                 for i in range(first, min(users, first + 10)))), timeout=limit)
-        await _timed(result["save"], [save_answers(q, rounds, result["save"], pause) for q in quizzes], limit)
+        shape = {name: "x" * len(value) for name, value in quizzes[0].headers.items()}
+        await _timed(result["save"], [save_answers(base, q, rounds, result["save"], pause) for q in quizzes], limit)
         await _timed(result["submit"], [submit(q, result["submit"]) for q in quizzes], limit)
     finally:
         for quiz in quizzes:
             await quiz.http.close()
-    return result
+    return result, shape
 
 
-async def floor_level(base: str, users: int, rounds: int, limit: float) -> Sample:
-    """The same number of clients each POSTing a save-sized JSON body as often, to the bare Flask app."""
+async def floor_level(base: str, users: int, rounds: int, limit: float, headers: dict[str, str]) -> Sample:
+    """The same number of clients POSTing the same requests (headers and body alike) to the bare Flask app."""
     sample = Sample()
 
     async def client() -> None:
-        async with aiohttp.ClientSession(base) as http:
+        async with aiohttp.ClientSession(base, cookie_jar=aiohttp.DummyCookieJar(), headers=headers) as http:
             for n in range(QUESTIONS * rounds):
                 started = time.perf_counter()
-                async with http.post("/save", json={"question": n, "options": ["abcdefgh"]}) as response:
-                    await response.read()
-                if response.status == 200:
+                async with http.post("/save", json={"question": n, "options": ["abcdefghijkl"]}) as response:
+                    payload = await response.json()
+                if response.status == 200 and payload.get("saved"):
                     sample.latencies.append(time.perf_counter() - started)
                 else:
                     sample.errors += 1
@@ -184,22 +198,49 @@ async def floor_level(base: str, users: int, rounds: int, limit: float) -> Sampl
 
 # --- report ---------------------------------------------------------------------------------------------
 
-def report(levels: list[int], quiz: dict[int, dict[str, Sample]], floor: dict[int, Sample], args) -> str:
-    """A Markdown table of the run."""
+@dataclass
+class Level:
+    """Every run at one number of users: the quiz phases and, paired with each, a floor run."""
+
+    quiz: list[dict[str, Sample]] = field(default_factory=list)
+    floor: list[Sample] = field(default_factory=list)
+
+    def pooled(self, phase: str) -> Sample:
+        """All runs' latencies of one quiz phase together (throughput is taken per run, not from this)."""
+        return Sample([x for run in self.quiz for x in run[phase].latencies], 0.0,
+                      sum(run[phase].errors for run in self.quiz))
+
+    def ratios(self) -> list[float]:
+        """Save throughput over floor throughput, run by run (each pair measured back to back)."""
+        return [q["save"].throughput / f.throughput for q, f in zip(self.quiz, self.floor) if f.wall]
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def report(levels: dict[int, Level], args: argparse.Namespace) -> str:
+    """A Markdown table of the run: medians over the repeats, percentiles over every save."""
     lines = [f"Measured {date.today().isoformat()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
              f"gunicorn {args.workers} workers x {args.threads} threads (gthread), PostgreSQL, "
-             f"{args.rounds} x {QUESTIONS} saves per user, "
+             f"{args.rounds} x {QUESTIONS} saves per user, {args.repeats} run(s) per level"
+             + ("" if args.quiz_only else " (saves then floor, alternating)") + f", load average {args.load_before:.1f} before the run, "
              + (f"about {args.pause:g} s between one user's saves." if args.pause
                 else "no pause between requests."), "",
-             "| users | saves/s | save p50 | save p95 | save p99 | floor req/s | floor p95 | ratio "
+             "| users | saves/s | save p50 | save p95 | save p99 | floor req/s | floor p95 | ratio (runs) "
              "| sign-in p95 | submit p95 | errors |",
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for n in levels:
-        s, f = quiz[n]["save"], floor[n]
-        errors = sum(x.errors for x in quiz[n].values()) + f.errors
-        lines.append(f"| {n} | {s.throughput:.0f} | {s.pct(50):.1f} ms | {s.pct(95):.1f} ms | {s.pct(99):.1f} ms "
-                     f"| {f.throughput:.0f} | {f.pct(95):.1f} ms | {s.throughput / f.throughput if f.wall else 0:.2f} "
-                     f"| {quiz[n]['sign_in'].pct(95):.0f} ms | {quiz[n]['submit'].pct(95):.0f} ms | {errors} |")
+    for n, level in levels.items():
+        saves, floor = level.pooled("save"), Sample([x for f in level.floor for x in f.latencies])
+        ratios = level.ratios()
+        errors = sum(level.pooled(p).errors for p in ("sign_in", "save", "submit")) + sum(f.errors for f in level.floor)
+        spread = f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
+        floor_cells = (f"{_median([f.throughput for f in level.floor]):.0f} | {floor.pct(95):.1f} ms "
+                       f"| {_median(ratios):.2f}{spread}") if level.floor else "- | - | -"
+        lines.append(f"| {n} | {_median([q['save'].throughput for q in level.quiz]):.0f} | {saves.pct(50):.1f} ms "
+                     f"| {saves.pct(95):.1f} ms | {saves.pct(99):.1f} ms | {floor_cells} "
+                     f"| {level.pooled('sign_in').pct(95):.0f} ms | {level.pooled('submit').pct(95):.0f} ms "
+                     f"| {errors} |")
     return "\n".join(lines)
 
 
@@ -207,6 +248,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="20,50,100", help="concurrent staff per level (default 20,50,100)")
     parser.add_argument("--rounds", type=int, default=5, help="times each user saves all 12 answers (default 5)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs per level, each quiz run followed by a floor run (default 3)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--pause", type=float, default=0.0,
@@ -217,35 +260,36 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "QUIZAPP_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args(argv)
     args.level_list = [int(n) for n in args.levels.split(",")]
-    if max(args.level_list) > 500 or args.rounds > 50:
-        parser.error("keep it bounded: at most 500 users and 50 rounds")
+    if max(args.level_list) > 500 or args.rounds > 50 or not 1 <= args.repeats <= 10:
+        parser.error("keep it bounded: at most 500 users, 50 rounds and 10 repeats")
     return args
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run every level against quizapp, then against the floor, and print the table."""
+    """Run each level `repeats` times, quizapp then the floor each time, and print the table."""
     args = _arguments(argv)
-    levels = args.level_list
-    quiz: dict[int, dict[str, Sample]] = {}
+    args.load_before = os.getloadavg()[0]
+    levels = {n: Level() for n in args.level_list}
     with temporary_database(args.database_server) as url:
         course_id = migrate_and_seed(url, max(levels))
         env = {"QUIZAPP_DATABASE_URL": url, "QUIZAPP_SECRET_KEY": secrets.token_urlsafe(32),
                "QUIZAPP_ENV": "development"}  # production would mark cookies Secure, unusable over plain http
-        with gunicorn("wsgi:app", args.workers, args.threads, env, "/healthz") as base:
-            asyncio.run(quiz_level(base, min(levels), 1, course_id, args.limit))  # warm-up, not reported
-            for n in levels:
-                quiz[n] = asyncio.run(quiz_level(base, n, args.rounds, course_id, args.limit, args.pause))
-                print(f"quizapp, {n} users: {quiz[n]['save'].throughput:.0f} saves/s", file=sys.stderr)
-    floor: dict[int, Sample] = {n: Sample() for n in levels}
-    if args.quiz_only:
-        print(report(levels, quiz, floor, args))
-        return
-    with gunicorn("bench.floor_app:app", args.workers, args.threads, {}, "/healthz") as base:
-        asyncio.run(floor_level(base, min(levels), 1, args.limit))  # warm-up
-        for n in levels:
-            floor[n] = asyncio.run(floor_level(base, n, args.rounds, args.limit))
-            print(f"floor, {n} users: {floor[n].throughput:.0f} req/s", file=sys.stderr)
-    print(report(levels, quiz, floor, args))
+        # Both servers run throughout (an idle gunicorn costs nothing), so each quiz run and its floor run
+        # meet the same conditions on a machine whose speed drifts from minute to minute.
+        with gunicorn("wsgi:app", args.workers, args.threads, env, "/healthz") as app_base, \
+                gunicorn("bench.floor_app:app", args.workers, args.threads, {}, "/healthz") as floor_base:
+            _, shape = asyncio.run(quiz_level(app_base, min(levels), 1, course_id, args.limit))  # warm-ups
+            asyncio.run(floor_level(floor_base, min(levels), 1, args.limit, shape))
+            for n, level in levels.items():
+                for run in range(1, args.repeats + 1):
+                    level.quiz.append(asyncio.run(quiz_level(app_base, n, args.rounds, course_id, args.limit,
+                                                             args.pause))[0])
+                    message = f"{n} users, run {run}: {level.quiz[-1]['save'].throughput:.0f} saves/s"
+                    if not args.quiz_only:
+                        level.floor.append(asyncio.run(floor_level(floor_base, n, args.rounds, args.limit, shape)))
+                        message += f", floor {level.floor[-1].throughput:.0f} req/s"
+                    print(message, file=sys.stderr)
+    print(report(levels, args))
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def migrate_and_seed(database_url: str, staff: int) -> int:
         session.add(course)
         session.commit()
         course_id = course.id
-    app.extensions["quizapp.engine"].dispose()
+    db.dispose(app)
     return course_id
 
 
@@ -68,7 +68,8 @@ def _free_port() -> int:
 def gunicorn(module: str, workers: int, threads: int, env: dict[str, str], ready_path: str) -> Iterator[str]:
     """Serve `module` with gunicorn on a free loopback port until the block ends."""
     port = _free_port()
-    command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers), "--threads", str(threads),
+    command = [str(Path(sys.executable).with_name("gunicorn")), "--worker-class", "gthread", "--workers", str(workers),
+               "--threads", str(threads),
                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "512",
                "--keep-alive", "30", module]  # keep-alive as behind a proxy: idle clients between phases
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})  # nosec B603 - fixed arguments
