@@ -6,6 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import DataRequired, ValidationError
 
 from ..certificates.verify import MAX_PDF_BYTES, Verdict, find_by_code, find_by_pdf, looks_like_pdf, verdict
@@ -15,6 +16,7 @@ from .permissions import PUBLIC, allow
 
 bp = Blueprint("public", __name__)
 LOOKUP_LIMIT = "30 per minute"
+TOO_LARGE = "The file is larger than 2 MB, so it is not one of our certificates."
 
 
 class CodeForm(FlaskForm):
@@ -40,7 +42,7 @@ class PdfForm(FlaskForm):
         if not data:
             raise ValidationError("The file is empty. Choose the certificate PDF file.")
         if len(data) > MAX_PDF_BYTES:
-            raise ValidationError("The file is larger than 2 MB, so it is not one of our certificates.")
+            raise ValidationError(TOO_LARGE)
         if not looks_like_pdf(data):
             raise ValidationError("The file is not a PDF. Choose the certificate PDF file.")
         self.content = data
@@ -82,6 +84,14 @@ def verify_code(code: str) -> str:
     """What the QR code opens: the result straight away."""
     code_form = CodeForm(formdata=None, data={"code": code})
     return _page(code_form, PdfForm(formdata=None), looked_up=True, result=_lookup(code))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _upload_too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+    """A file over the app's upload limit is refused before the form is read: say so on the field."""
+    pdf_form = PdfForm(formdata=None)
+    pdf_form.pdf.errors = [TOO_LARGE]
+    return _page(CodeForm(formdata=None), pdf_form), 413
 
 
 @bp.route("/verify", methods=["POST"])

@@ -199,6 +199,14 @@ def test_bad_uploads_get_a_message_naming_the_field(client: FlaskClient, data: b
     assert "exactly a certificate" not in html and "does not match" not in html
 
 
+def test_a_file_over_the_upload_limit_gets_the_message_on_the_field(client: FlaskClient, app: Flask) -> None:
+    """Past MAX_CONTENT_LENGTH the body is never read; the page still names the field and the reason."""
+    response = _upload(client, b"%PDF-1.4\n" + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    assert response.status_code == 413
+    text = _text(response.get_data(as_text=True))
+    assert "Certificate PDF: The file is larger than 2 MB" in text and "Check a certificate" in text
+
+
 def test_a_pdf_of_exactly_2_mb_is_read(client: FlaskClient) -> None:
     html = _upload(client, b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024 - 9)).get_data(as_text=True)
     assert "does not match any certificate" in html
