@@ -1,13 +1,22 @@
 """Migrations go base -> head -> base on each backend, and match the models exactly."""
+import random
+from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from quizapp import create_app
+from quizapp.attempts import new_attempt
+from quizapp.extensions import db
 from quizapp.migrate import check, downgrade, upgrade
+from quizapp.models import AttemptState
+from quizapp.models.attempts import spaced_ids
 
 from ..conftest import TEST_CONFIG
 from ..dbs import temporary_database
+from ..factories import make_course, make_user
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 
 
 def test_upgrade_downgrade_round_trip_and_no_drift(database_url: str, tmp_path: Path) -> None:
@@ -24,3 +33,27 @@ def test_upgrade_downgrade_round_trip_and_no_drift(database_url: str, tmp_path: 
             upgrade()
             check()
         engine.dispose()
+
+
+def test_option_ids_are_filled_in_for_quizzes_running_at_upgrade(database_url: str, tmp_path: Path) -> None:
+    """A quiz running when d765e18bedf6 is applied can still be saved in one statement; finished ones are left."""
+    backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    with temporary_database(backend, tmp_path) as url:
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+        with app.app_context():
+            upgrade()
+            session = db.session
+            course = make_course(session, questions=3)
+            running, finished = (new_attempt(session, make_user(session, "staff"), course, NOW, random.Random(n))
+                                 for n in range(2))
+            finished.state = AttemptState.FINISHED.value
+            session.commit()
+            running_id = running.id
+            expected = {item.id: spaced_ids(item.options) for item in running.questions}
+            session.close()
+            downgrade("27b30cdf2d8b")
+            upgrade()
+            rows = session.execute(text("SELECT attempt_id, id, option_ids FROM attempt_question")).all()
+        db.dispose(app)
+    assert {row.id: row.option_ids for row in rows if row.attempt_id == running_id} == expected
+    assert all(row.option_ids is None for row in rows if row.attempt_id != running_id)
