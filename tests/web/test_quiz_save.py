@@ -16,7 +16,12 @@ from quizapp.models import AttemptQuestion, User
 
 from ..clock import Clock
 from ..conftest import sign_in
+from ..dbs import backends
 from .quiz_helpers import course_id, start_attempt  # noqa: F401  (course_id is a fixture)
+
+
+# Only the PostgreSQL run of the suite's databases (none when the suite runs on SQLite alone).
+ON_POSTGRESQL = pytest.mark.parametrize("database_url", [b for b in backends() if b == "postgresql"], indirect=True)
 
 
 def _items(app: Flask, attempt_id: int) -> dict[str, AttemptQuestion]:
@@ -165,11 +170,10 @@ def test_a_forged_session_cookie_saves_nothing(app: Flask, people: dict, course_
     assert _stored(app, single.id) == [single.options[0]["id"]]
 
 
+@ON_POSTGRESQL  # SQLite has no server to drop a connection
 def test_a_connection_the_server_dropped_is_retried_once(app: Flask, client: FlaskClient, people: dict,
                                                          course_id: int, clock: Clock) -> None:
-    engine = app.extensions["quizapp.autocommit_engine"]
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite has no server to drop a connection")
+    assert app.extensions["quizapp.autocommit_engine"].dialect.name == "postgresql"
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
     single = _items(app, attempt_id)["single"]
@@ -184,10 +188,9 @@ def test_a_connection_the_server_dropped_is_retried_once(app: Flask, client: Fla
     assert _stored(app, single.id) == [single.options[1]["id"]]
 
 
+@ON_POSTGRESQL  # the compiled path is PostgreSQL's; SQLite runs statements through SQLAlchemy as they are
 def test_a_statement_that_needs_expanding_parameters_is_refused(app: Flask) -> None:
     engine = app.extensions["quizapp.autocommit_engine"]
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the compiled path is PostgreSQL's; SQLite runs statements through SQLAlchemy as they are")
     statement = update(AttemptQuestion).where(AttemptQuestion.id.in_([1, 2])).values(answer=[])
     with pytest.raises(ValueError, match="plain named parameters"):
         execute_alone(engine, statement, {})
