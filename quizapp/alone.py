@@ -7,6 +7,7 @@ object), which measured about a tenth of a save's cost under load (bench/README.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,15 +41,8 @@ class _Compiled:
         return parameters
 
 
-# Two threads compiling the same statement at once each store an equal result; dict writes are atomic.
-_compiled: dict[tuple[int, str], tuple[ClauseElement, _Compiled]] = {}
-
-
+@functools.cache  # one entry per statement built (each cached by its builder) and dialect
 def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
-    key = (id(statement), dialect.name)
-    found = _compiled.get(key)
-    if found is not None and found[0] is statement:
-        return found[1]
     compiled = statement.compile(dialect=dialect)
     if not isinstance(compiled, SQLCompiler) or "POSTCOMPILE" in compiled.string or compiled.positional:
         raise ValueError("only statements with plain named parameters run alone")
@@ -57,9 +51,7 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
             processors[name] = process
-    ready = _Compiled(compiled, processors)
-    _compiled[key] = (statement, ready)  # the statement is kept so its id cannot be reused
-    return ready
+    return _Compiled(compiled, processors)
 
 
 def execute_alone(engine: Engine, statement: ClauseElement, values: Mapping[str, Any]) -> int:
