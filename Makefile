@@ -45,7 +45,7 @@ test: install-test browser
 # Closed loop (the ceiling, and the ratio to the bare-Flask floor), then 100 staff pacing their saves.
 bench: install-test
 	$(BIN)/python -m bench
-	$(BIN)/python -m bench --levels 100 --rounds 3 --repeats 1 --pause 0.1 --quiz-only
+	$(BIN)/python -m bench --levels 100 --repeats 1 --pause 0.1 --quiz-only
 
 lint: install-test
 	$(BIN)/bandit -q -r quizapp -c pyproject.toml --severity-level medium

@@ -1,14 +1,18 @@
-"""Load: the real quiz flow under N concurrent staff against gunicorn + PostgreSQL, beside a bare Flask floor.
+"""Load: the real quiz flow under N concurrent staff against gunicorn + PostgreSQL, beside two bare Flask floors.
 
-Usage: .venv/bin/python -m bench [--levels 20,50,100] [--rounds 5] [--repeats 3] [--workers 4] [--threads 2]
+Usage: .venv/bin/python -m bench [--levels 20,50,100] [--seconds 10] [--repeats 3] [--workers 4] [--threads 2]
        (or `make bench`). Needs PostgreSQL at QUIZAPP_BENCH_DATABASE_URL (default
        postgresql://postgres@127.0.0.1:5432/postgres); it creates and drops its own database.
 
-Each staff member signs in, starts the quiz, then (once all have started) saves 12 answers `rounds` times over,
-one request after another with no pause (a closed loop: the load is as heavy as the server allows), then
-submits. Only the save phase is timed for throughput; sign-in and submit latencies are reported beside it.
-The floor is a bare Flask endpoint (bench/floor_app.py) under the same gunicorn settings, driven the same way,
-right after each quiz run; each level runs `repeats` times and the ratio reported is the median of the pairs.
+Each staff member signs in, starts the quiz, then (once all have started) saves its 12 answers over and over
+for `seconds`, one request after another with no pause (a closed loop: the load is as heavy as the server
+allows), then submits. Only the save phase is timed for throughput; sign-in and submit latencies are reported
+beside it. The phases run for a fixed time rather than a fixed number of requests so that all N users are
+saving for the whole of what is measured: with a fixed count, the users whose connections gunicorn happened to
+give the least busy workers finish early and the end of the phase measures fewer users than N.
+The floor is a bare Flask endpoint (bench/floor_app.py); the secure floor (bench/secure_floor_app.py) adds only
+a signed session, a CSRF check and one UPDATE. Both run under the same gunicorn settings, driven the same way,
+right after each quiz run; each level runs `repeats` times and the ratios reported are medians of the pairs.
 Rate limits stay on as in production (memory storage per worker): they count only failed sign-ins.
 Everything runs on 127.0.0.1 and every phase has a time limit.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import platform
 import random
@@ -24,6 +29,8 @@ import secrets
 import statistics
 import sys
 import time
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,6 +40,7 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.load_setup import PASSWORD, QUESTIONS, gunicorn, migrate_and_seed, temporary_database  # noqa: E402
+from bench.secure_floor_app import create_table  # noqa: E402
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 OPTION = re.compile(r'<input type="(?:radio|checkbox)" name="q(\d+)" id="[^"]*" value="([^"]+)"')
 SAVE_URL = re.compile(r'data-save-url="([^"]+)"')
@@ -116,24 +124,36 @@ async def _sign_in_and_start(quiz: Quiz, email: str, course_id: int, signs: Samp
     return quiz
 
 
-async def save_answers(base: str, quiz: Quiz, rounds: int, saves: Sample, pause: float = 0.0) -> None:
-    """Save every answer `rounds` times, one request after another, `pause` seconds (+-50 %) apart."""
+async def _post(http: aiohttp.ClientSession, url: str, body: dict, sample: Sample, until: float) -> None:
+    """POST one save; an error if it was not saved, else its latency if it finished by `until`."""
+    started = time.perf_counter()
+    async with http.post(url, json=body) as response:
+        payload = await response.json()
+    finished = time.perf_counter()
+    if response.status != 200 or not payload.get("saved"):
+        sample.errors += 1
+    elif finished <= until:
+        sample.latencies.append(finished - started)
+
+
+async def save_answers(base: str, quiz: Quiz, until: float, saves: Sample, pause: float = 0.0) -> None:
+    """Save the answers in turn, one request after another, `pause` seconds (+-50 %) apart, until `until`.
+
+    Only saves that complete by `until` count, so the phase's throughput is over exactly its length.
+    """
     jitter = random.Random(quiz.save_url)  # nosec B311 - spreading load, not security
+    answers = list(quiz.options.items())
     # The session cookie goes as a fixed header, as the browser attaches it: aiohttp's cookie jar would
     # otherwise cost the driver (which shares the server's two cores) about a third more per save.
     async with aiohttp.ClientSession(base, cookie_jar=aiohttp.DummyCookieJar(), headers=quiz.headers) as http:
-        for round_ in range(rounds):
-            for question, options in quiz.options.items():
-                if pause:
-                    await asyncio.sleep(pause * jitter.uniform(0.5, 1.5))
-                body = {"question": question, "options": [options[round_ % len(options)]]}
-                started = time.perf_counter()
-                async with http.post(quiz.save_url, json=body) as response:
-                    payload = await response.json()
-                if response.status != 200 or not payload.get("saved"):
-                    saves.errors += 1
-                    continue
-                saves.latencies.append(time.perf_counter() - started)
+        for n in itertools.count():
+            question, options = answers[n % QUESTIONS]
+            if pause:
+                await asyncio.sleep(pause * jitter.uniform(0.5, 1.5))
+            if time.perf_counter() >= until:
+                return
+            body = {"question": question, "options": [options[n // QUESTIONS % len(options)]]}
+            await _post(http, quiz.save_url, body, saves, until)
 
 
 async def submit(quiz: Quiz, submits: Sample) -> None:
@@ -154,7 +174,13 @@ async def _timed(phase: Sample, jobs: list, limit: float) -> None:
     phase.wall = time.perf_counter() - started
 
 
-async def quiz_level(base: str, users: int, rounds: int, course_id: int, limit: float,
+async def _for(phase: Sample, seconds: float, jobs: Callable[[float], list], limit: float) -> None:
+    """Run the jobs made for a deadline `seconds` from now; the phase's throughput is over those seconds."""
+    await asyncio.wait_for(asyncio.gather(*jobs(time.perf_counter() + seconds)), timeout=limit)
+    phase.wall = seconds
+
+
+async def quiz_level(base: str, users: int, seconds: float, course_id: int, limit: float,
                      pause: float = 0.0) -> tuple[dict[str, Sample], dict[str, str]]:
     """N staff sign in and start together, then all save, then all submit; each phase timed on its own.
 
@@ -169,7 +195,8 @@ async def quiz_level(base: str, users: int, rounds: int, course_id: int, limit: 
                 sign_in_and_start(base, f"load{i}@bench.test", course_id, result["sign_in"])
                 for i in range(first, min(users, first + 10)))), timeout=limit)
         shape = {name: "x" * len(value) for name, value in quizzes[0].headers.items()}
-        await _timed(result["save"], [save_answers(base, q, rounds, result["save"], pause) for q in quizzes], limit)
+        await _for(result["save"], seconds,
+                   lambda until: [save_answers(base, q, until, result["save"], pause) for q in quizzes], limit)
         await _timed(result["submit"], [submit(q, result["submit"]) for q in quizzes], limit)
     finally:
         for quiz in quizzes:
@@ -177,22 +204,18 @@ async def quiz_level(base: str, users: int, rounds: int, course_id: int, limit: 
     return result, shape
 
 
-async def floor_level(base: str, users: int, rounds: int, limit: float, headers: dict[str, str]) -> Sample:
+async def floor_level(base: str, users: int, seconds: float, limit: float, headers: dict[str, str]) -> Sample:
     """The same number of clients POSTing the same requests (headers and body alike) to the bare Flask app."""
     sample = Sample()
 
-    async def client() -> None:
+    async def client(until: float) -> None:
         async with aiohttp.ClientSession(base, cookie_jar=aiohttp.DummyCookieJar(), headers=headers) as http:
-            for n in range(QUESTIONS * rounds):
-                started = time.perf_counter()
-                async with http.post("/save", json={"question": n, "options": ["abcdefghijkl"]}) as response:
-                    payload = await response.json()
-                if response.status == 200 and payload.get("saved"):
-                    sample.latencies.append(time.perf_counter() - started)
-                else:
-                    sample.errors += 1
+            for n in itertools.count():
+                if time.perf_counter() >= until:
+                    return
+                await _post(http, "/save", {"question": n, "options": ["abcdefghijkl"]}, sample, until)
 
-    await _timed(sample, [client() for _ in range(users)], limit)
+    await _for(sample, seconds, lambda until: [client(until) for _ in range(users)], limit)
     return sample
 
 
@@ -204,15 +227,16 @@ class Level:
 
     quiz: list[dict[str, Sample]] = field(default_factory=list)
     floor: list[Sample] = field(default_factory=list)
+    secure: list[Sample] = field(default_factory=list)
 
     def pooled(self, phase: str) -> Sample:
         """All runs' latencies of one quiz phase together (throughput is taken per run, not from this)."""
         return Sample([x for run in self.quiz for x in run[phase].latencies], 0.0,
                       sum(run[phase].errors for run in self.quiz))
 
-    def ratios(self) -> list[float]:
-        """Save throughput over floor throughput, run by run (each pair measured back to back)."""
-        return [q["save"].throughput / f.throughput for q, f in zip(self.quiz, self.floor) if f.wall]
+    def ratios(self, floors: list[Sample] | None = None) -> list[float]:
+        """Save throughput over a floor's throughput (the plain one unless given), run by run, back to back."""
+        return [q["save"].throughput / f.throughput for q, f in zip(self.quiz, floors or self.floor) if f.wall]
 
 
 def _median(values: list[float]) -> float:
@@ -223,20 +247,22 @@ def report(levels: dict[int, Level], args: argparse.Namespace) -> str:
     """A Markdown table of the run: medians over the repeats, percentiles over every save."""
     lines = [f"Measured {date.today().isoformat()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
              f"gunicorn {args.workers} workers x {args.threads} threads (gthread), PostgreSQL, "
-             f"{args.rounds} x {QUESTIONS} saves per user, {args.repeats} run(s) per level"
+             f"saves for {args.seconds:g} s, {args.repeats} run(s) per level"
              + ("" if args.quiz_only else " (saves then floor, alternating)") + f", load average {args.load_before:.1f} before the run, "
              + (f"about {args.pause:g} s between one user's saves." if args.pause
                 else "no pause between requests."), "",
              "| users | saves/s | save p50 | save p95 | save p99 | floor req/s | floor p95 | ratio (runs) "
-             "| sign-in p95 | submit p95 | errors |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| secure floor req/s | of secure floor | sign-in p95 | submit p95 | errors |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for n, level in levels.items():
         saves, floor = level.pooled("save"), Sample([x for f in level.floor for x in f.latencies])
         ratios = level.ratios()
-        errors = sum(level.pooled(p).errors for p in ("sign_in", "save", "submit")) + sum(f.errors for f in level.floor)
+        errors = (sum(level.pooled(p).errors for p in ("sign_in", "save", "submit"))
+                  + sum(f.errors for f in level.floor + level.secure))
         spread = f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
         floor_cells = (f"{_median([f.throughput for f in level.floor]):.0f} | {floor.pct(95):.1f} ms "
-                       f"| {_median(ratios):.2f}{spread}") if level.floor else "- | - | -"
+                       f"| {_median(ratios):.2f}{spread} | {_median([f.throughput for f in level.secure]):.0f} "
+                       f"| {_median(level.ratios(level.secure)):.2f}") if level.floor else "- | - | - | - | -"
         lines.append(f"| {n} | {_median([q['save'].throughput for q in level.quiz]):.0f} | {saves.pct(50):.1f} ms "
                      f"| {saves.pct(95):.1f} ms | {saves.pct(99):.1f} ms | {floor_cells} "
                      f"| {level.pooled('sign_in').pct(95):.0f} ms | {level.pooled('submit').pct(95):.0f} ms "
@@ -247,7 +273,8 @@ def report(levels: dict[int, Level], args: argparse.Namespace) -> str:
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="20,50,100", help="concurrent staff per level (default 20,50,100)")
-    parser.add_argument("--rounds", type=int, default=5, help="times each user saves all 12 answers (default 5)")
+    parser.add_argument("--seconds", type=float, default=10.0,
+                        help="length of each save phase and each floor run (default 10)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="runs per level, each quiz run followed by a floor run (default 3)")
     parser.add_argument("--workers", type=int, default=4)
@@ -260,35 +287,56 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "QUIZAPP_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args(argv)
     args.level_list = [int(n) for n in args.levels.split(",")]
-    if max(args.level_list) > 500 or args.rounds > 50 or not 1 <= args.repeats <= 10:
-        parser.error("keep it bounded: at most 500 users, 50 rounds and 10 repeats")
+    if max(args.level_list) > 500 or not 1 <= args.seconds <= 120 or not 1 <= args.repeats <= 10:
+        parser.error("keep it bounded: at most 500 users, 1 to 120 seconds and 1 to 10 repeats")
     return args
 
 
+def _secure_headers(base: str) -> dict[str, str]:
+    """A signed-in session cookie and its CSRF token from the secure-save floor, as the quiz page has them."""
+    with urllib.request.urlopen(base + "/session", timeout=10) as response:  # nosec B310 - loopback
+        return {"Cookie": response.headers["Set-Cookie"].split(";")[0], "X-CSRFToken": response.read().decode()}
+
+
+def _run(args: argparse.Namespace, levels: dict[int, Level], course_id: int, bases: tuple[str, str, str]) -> None:
+    app_base, floor_base, secure_base = bases
+    _, shape = asyncio.run(quiz_level(app_base, min(levels), 2, course_id, args.limit))  # warm-ups
+    secure_headers = _secure_headers(secure_base)
+    asyncio.run(floor_level(floor_base, min(levels), 2, args.limit, shape))
+    asyncio.run(floor_level(secure_base, min(levels), 2, args.limit, secure_headers))
+    for n, level in levels.items():
+        for run in range(1, args.repeats + 1):
+            level.quiz.append(asyncio.run(quiz_level(app_base, n, args.seconds, course_id, args.limit,
+                                                     args.pause))[0])
+            message = f"{n} users, run {run}: {level.quiz[-1]['save'].throughput:.0f} saves/s"
+            if not args.quiz_only:
+                level.floor.append(asyncio.run(floor_level(floor_base, n, args.seconds, args.limit, shape)))
+                level.secure.append(asyncio.run(floor_level(secure_base, n, args.seconds, args.limit,
+                                                            secure_headers)))
+                message += (f", floor {level.floor[-1].throughput:.0f} req/s, "
+                            f"secure floor {level.secure[-1].throughput:.0f} req/s")
+            print(message, file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run each level `repeats` times, quizapp then the floor each time, and print the table."""
+    """Run each level `repeats` times, quizapp then the two floors each time, and print the table."""
     args = _arguments(argv)
     args.load_before = os.getloadavg()[0]
     levels = {n: Level() for n in args.level_list}
     with temporary_database(args.database_server) as url:
         course_id = migrate_and_seed(url, max(levels))
-        env = {"QUIZAPP_DATABASE_URL": url, "QUIZAPP_SECRET_KEY": secrets.token_urlsafe(32),
+        conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        create_table(conninfo)
+        key = secrets.token_urlsafe(32)
+        env = {"QUIZAPP_DATABASE_URL": url, "QUIZAPP_SECRET_KEY": key,
                "QUIZAPP_ENV": "development"}  # production would mark cookies Secure, unusable over plain http
-        # Both servers run throughout (an idle gunicorn costs nothing), so each quiz run and its floor run
+        # All servers run throughout (an idle gunicorn costs nothing), so each quiz run and its floor runs
         # meet the same conditions on a machine whose speed drifts from minute to minute.
         with gunicorn("wsgi:app", args.workers, args.threads, env, "/healthz") as app_base, \
-                gunicorn("bench.floor_app:app", args.workers, args.threads, {}, "/healthz") as floor_base:
-            _, shape = asyncio.run(quiz_level(app_base, min(levels), 1, course_id, args.limit))  # warm-ups
-            asyncio.run(floor_level(floor_base, min(levels), 1, args.limit, shape))
-            for n, level in levels.items():
-                for run in range(1, args.repeats + 1):
-                    level.quiz.append(asyncio.run(quiz_level(app_base, n, args.rounds, course_id, args.limit,
-                                                             args.pause))[0])
-                    message = f"{n} users, run {run}: {level.quiz[-1]['save'].throughput:.0f} saves/s"
-                    if not args.quiz_only:
-                        level.floor.append(asyncio.run(floor_level(floor_base, n, args.rounds, args.limit, shape)))
-                        message += f", floor {level.floor[-1].throughput:.0f} req/s"
-                    print(message, file=sys.stderr)
+                gunicorn("bench.floor_app:app", args.workers, args.threads, {}, "/healthz") as floor_base, \
+                gunicorn("bench.secure_floor_app:app", args.workers, args.threads,
+                         {"BENCH_DATABASE_URL": conninfo, "BENCH_SECRET_KEY": key}, "/healthz") as secure_base:
+            _run(args, levels, course_id, (app_base, floor_base, secure_base))
     print(report(levels, args))
 
 
