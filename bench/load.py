@@ -205,7 +205,7 @@ async def quiz_level(base: str, users: int, seconds: float, course_id: int, limi
 
 
 async def floor_level(base: str, users: int, seconds: float, limit: float, headers: dict[str, str]) -> Sample:
-    """The same number of clients POSTing the same requests (headers and body alike) to the bare Flask app."""
+    """The same number of clients POSTing the same requests (headers and body alike) to one of the floors."""
     sample = Sample()
 
     async def client(until: float) -> None:
@@ -223,7 +223,7 @@ async def floor_level(base: str, users: int, seconds: float, limit: float, heade
 
 @dataclass
 class Level:
-    """Every run at one number of users: the quiz phases and, paired with each, a floor run."""
+    """Every run at one number of users: the quiz phases and, paired with each, a run of each floor."""
 
     quiz: list[dict[str, Sample]] = field(default_factory=list)
     floor: list[Sample] = field(default_factory=list)
@@ -234,9 +234,9 @@ class Level:
         return Sample([x for run in self.quiz for x in run[phase].latencies], 0.0,
                       sum(run[phase].errors for run in self.quiz))
 
-    def ratios(self, floors: list[Sample] | None = None) -> list[float]:
-        """Save throughput over a floor's throughput (the plain one unless given), run by run, back to back."""
-        return [q["save"].throughput / f.throughput for q, f in zip(self.quiz, floors or self.floor) if f.wall]
+    def ratios(self, floors: list[Sample]) -> list[float]:
+        """Save throughput over one floor's throughput, run by run (each pair measured back to back)."""
+        return [q["save"].throughput / f.throughput for q, f in zip(self.quiz, floors) if f.wall]
 
 
 def _median(values: list[float]) -> float:
@@ -248,7 +248,7 @@ def report(levels: dict[int, Level], args: argparse.Namespace) -> str:
     lines = [f"Measured {date.today().isoformat()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
              f"gunicorn {args.workers} workers x {args.threads} threads (gthread), PostgreSQL, "
              f"saves for {args.seconds:g} s, {args.repeats} run(s) per level"
-             + ("" if args.quiz_only else " (saves then floor, alternating)") + f", load average {args.load_before:.1f} before the run, "
+             + ("" if args.quiz_only else " (saves, floor, secure floor in turn)") + f", load average {args.load_before:.1f} before the run, "
              + (f"about {args.pause:g} s between one user's saves." if args.pause
                 else "no pause between requests."), "",
              "| users | saves/s | save p50 | save p95 | save p99 | floor req/s | floor p95 | ratio (runs) "
@@ -256,7 +256,7 @@ def report(levels: dict[int, Level], args: argparse.Namespace) -> str:
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for n, level in levels.items():
         saves, floor = level.pooled("save"), Sample([x for f in level.floor for x in f.latencies])
-        ratios = level.ratios()
+        ratios = level.ratios(level.floor)
         errors = (sum(level.pooled(p).errors for p in ("sign_in", "save", "submit"))
                   + sum(f.errors for f in level.floor + level.secure))
         spread = f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
@@ -276,7 +276,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10.0,
                         help="length of each save phase and each floor run (default 10)")
     parser.add_argument("--repeats", type=int, default=3,
-                        help="runs per level, each quiz run followed by a floor run (default 3)")
+                        help="runs per level, each quiz run followed by a run of each floor (default 3)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--pause", type=float, default=0.0,
