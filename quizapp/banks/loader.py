@@ -191,6 +191,12 @@ def dump_bank_yaml(bank: BankSpec) -> str:
                             "summary": _Prose(bank.summary), "learning": bank.learning,
                             "sources": [s.model_dump(exclude_none=True) for s in bank.sources],
                             "questions": [_question_data(q) for q in bank.questions]}
+    if bank.reviewed_on:
+        data["reviewed_on"] = _Quoted(bank.reviewed_on.isoformat())
+    if bank.review_by:
+        data["review_by"] = _Quoted(bank.review_by.isoformat())
+    if bank.as_of_notes:
+        data["as_of_notes"] = {key: _Prose(note) for key, note in bank.as_of_notes.items()}
     return yaml.dump(data, Dumper=_BankDumper, sort_keys=False, allow_unicode=True, width=100)
 
 

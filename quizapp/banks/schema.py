@@ -81,6 +81,7 @@ class SourceSpec(_Spec):
     id: Slug
     title: Title
     url: Url = None
+    published: Edition | None = None
 
 
 class QuestionSpec(_Spec):
@@ -146,12 +147,16 @@ class BankSpec(_Spec):
     learning: str
     sources: list[SourceSpec]
     questions: list[QuestionSpec]
+    reviewed_on: date | None = None
+    review_by: date | None = None
+    as_of_notes: dict[str, Text] = {}
 
     @model_validator(mode="after")
     def _rules(self, info: ValidationInfo) -> BankSpec:
         require = bool(info.context and info.context.get("require_learning"))
         problems = learning_problems(self.learning, require) + bank_problems(
-            [s.id for s in self.sources], [(q.id, q.source) for q in self.questions])
+            [s.id for s in self.sources], [(q.id, q.source) for q in self.questions]) + review_problems(
+            self.reviewed_on, self.review_by)
         if problems:
             raise RuleViolations(problems)
         return self
@@ -183,6 +188,13 @@ def learning_problems(learning: Any, required: bool) -> list[tuple[Loc, str]]:
             if required else []
     if not MIN_WORDS <= words <= MAX_WORDS:
         return [(("learning",), f"learning must be {MIN_WORDS}-{MAX_WORDS} words (found {words})")]
+    return []
+
+
+def review_problems(reviewed_on: date | None, review_by: date | None) -> list[tuple[Loc, str]]:
+    """A review-by date must come after the date the bank was last reviewed."""
+    if reviewed_on and review_by and review_by <= reviewed_on:
+        return [(("review_by",), f"review_by ({review_by}) must be after reviewed_on ({reviewed_on})")]
     return []
 
 
