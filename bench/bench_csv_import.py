@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quizapp import create_app  # noqa: E402
 from tests.dbs import scratch_database  # noqa: E402
-from quizapp.accounts import hash_password  # noqa: E402
+from quizapp.people.accounts import hash_password  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.migrate import upgrade  # noqa: E402
 from quizapp.models import School, StaffGroup, User  # noqa: E402

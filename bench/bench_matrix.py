@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from quizapp import create_app  # noqa: E402
 from tests.dbs import scratch_database  # noqa: E402
-from quizapp.accounts import hash_password  # noqa: E402
+from quizapp.people.accounts import hash_password  # noqa: E402
 from quizapp.certificates.issue import add_months  # noqa: E402
 from quizapp.migrate import upgrade  # noqa: E402
 from quizapp.models import Attempt, Certificate, Course, CourseRequirement, School, StaffGroup, User  # noqa: E402

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from quizapp import create_app  # noqa: E402
-from quizapp.accounts import hash_password  # noqa: E402
+from quizapp.people.accounts import hash_password  # noqa: E402
 from quizapp.certificates.issue import issue_for  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.migrate import upgrade  # noqa: E402

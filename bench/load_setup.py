@@ -30,7 +30,7 @@ def temporary_database(server_url: str):  # type: ignore[no-untyped-def]
 def migrate_and_seed(database_url: str, staff: int) -> int:
     """Migrate, then add `staff` people (one shared password hash) and a 12-question course; returns its id."""
     from quizapp import create_app
-    from quizapp.accounts import hash_password
+    from quizapp.people.accounts import hash_password
     from quizapp.extensions import db
     from quizapp.migrate import upgrade
     from quizapp.models import Course, CourseBank, Question, QuestionBank, School, StaffGroup, User

@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from . import migrate
-from .accounts import AccountError, NewUser, create_user
+from .people.accounts import AccountError, NewUser, create_user
 from .extensions import db
 from .models import Role
 
@@ -75,7 +75,7 @@ def users_create(email: str, first_name: str, last_name: str, role: str, passwor
 @click.option("--if-empty", is_flag=True, help="Only seed when nobody exists yet (used by `make run`).")
 def demo_command(if_empty: bool) -> None:
     """Seed a demo school with staff, a DSL and an admin (refused in production)."""
-    from .demo import DemoRefused, seed_demo
+    from .demo.school import DemoRefused, seed_demo
 
     try:
         message = seed_demo(db.session, current_app.instance_path, if_empty=if_empty,
@@ -101,8 +101,9 @@ attempts_cli = AppGroup("attempts", help="Quiz attempts.")
 @attempts_cli.command("close-expired")
 def attempts_close_expired() -> None:
     """Finalise every attempt left past its deadline (idempotent; run from cron every minute)."""
-    from .attempts import close_expired
-    from .web.clock import now, on_pass
+    from .quiz.attempts import close_expired
+    from .certificates.issue import on_pass
+    from .config import now
 
     count = close_expired(db.session, now(), on_pass)
     db.session.commit()
@@ -120,7 +121,7 @@ def reminders_send(dry_run: bool) -> None:
     from .certificates.issue import org_settings
     from .notify.mail import settings_for
     from .notify.reminders import plan_reminders, planned_summary, send_plan
-    from .web.clock import base_url, now
+    from .config import base_url, now
 
     moment, settings = now(), org_settings(db.session)
     plan = plan_reminders(db.session, moment, settings.due_soon_days)

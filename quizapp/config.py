@@ -4,7 +4,12 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from datetime import datetime
 from typing import Any, Mapping
+
+from flask import current_app, has_request_context, request
+
+from .db import utcnow
 
 PREFIX = "QUIZAPP_"
 
@@ -72,3 +77,16 @@ def load_settings(
         "INVITE_LINK_HOURS": float(_env(environ, "INVITE_LINK_HOURS", "72") or 72),
         "RESET_LINK_HOURS": float(_env(environ, "RESET_LINK_HOURS", "1") or 1),
     }
+
+
+def now() -> datetime:
+    """The current time in UTC; tests inject a clock through app.config["CLOCK"]."""
+    return current_app.config.get("CLOCK", utcnow)()
+
+
+def base_url() -> str:
+    """The public base address: QUIZAPP_BASE_URL, else the address this request came in on."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured
+    return request.host_url if has_request_context() else "http://127.0.0.1:5000/"

@@ -6,7 +6,7 @@ import itertools
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quizapp.accounts import hash_password
+from quizapp.people.accounts import hash_password
 from quizapp.models import School, StaffGroup, User
 
 DEFAULT_PASSWORD = "correct horse battery"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import record
+from ..config import base_url
 from ..models import Attempt, Certificate, CertificateFile, OrgSettings, User
 from .pdf import CertificateData, render_certificate
 
@@ -88,3 +89,8 @@ def pdf_bytes(session: Session, cert: Certificate) -> bytes:
     if stored is None:
         raise LookupError(f"certificate {cert.number} has no stored PDF")
     return stored.pdf
+
+
+def on_pass(session: Session, attempt: Attempt, when: datetime) -> None:
+    """Issue the certificate for a passing attempt in the same transaction as the result."""
+    issue_for(session, attempt, when, base_url())

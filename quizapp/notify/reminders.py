@@ -12,7 +12,7 @@ from werkzeug.routing import BuildError
 
 from ..compliance.status import Status, status_for
 from ..models import Attempt, AttemptState, Certificate, Course, CourseRequirement, ReminderLog, Role, School, User
-from ..training import valid_certificate_filter
+from ..quiz.training import valid_certificate_filter
 from .mail import MailSettings, deliver
 from .messages import compose, external_url
 

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from ..accounts import check_password_rules, hash_password
+from ..people.accounts import check_password_rules, hash_password
 from ..audit import record
 from ..models import User
 

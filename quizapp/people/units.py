@@ -7,7 +7,7 @@ from typing import Union
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..accounts import AccountError
+from ..people.accounts import AccountError
 from ..audit import record
 from ..models import CourseRequirement, School, StaffGroup, User
 

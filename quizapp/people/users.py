@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..accounts import AccountError, NewUser, create_user, normalise_email
+from ..people.accounts import AccountError, NewUser, create_user, normalise_email
 from ..audit import record
 from ..models import Role, School, StaffGroup, User
 from .tokens import rotate_nonce

@@ -6,7 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..accounts import authenticate
+from ..people.accounts import authenticate
 from ..audit import record
 from ..db import utcnow
 from ..extensions import db, limiter

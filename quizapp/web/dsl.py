@@ -25,7 +25,7 @@ from ..compliance.status import LABELS
 from ..compliance.summary import COUNTED, summarise
 from ..extensions import db
 from ..models import Role, School, StaffGroup, User
-from .clock import now
+from ..config import now
 from .context import ukdate, ukdatetime
 from .permissions import allow, require_person
 

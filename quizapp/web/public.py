@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from ..certificates.verify import MAX_PDF_BYTES, Verdict, find_by_code, find_by_pdf, looks_like_pdf, verdict
 from ..extensions import db, limiter
-from .clock import now
+from ..config import now
 from .permissions import PUBLIC, allow
 
 bp = Blueprint("public", __name__)

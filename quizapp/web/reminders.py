@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Role, School
 from ..notify.mail import settings_for
 from ..notify.reminders import plan_reminders, planned_summary, send_plan
-from .clock import base_url, now
+from ..config import base_url, now
 from .forms import ConfirmForm
 from .permissions import allow
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from quizapp import create_app
-from quizapp.attempts import new_attempt
+from quizapp.quiz.attempts import new_attempt
 from quizapp.extensions import db
 from quizapp.migrate import check, downgrade, upgrade
 from quizapp.models import AttemptState

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quizapp.attempts import finalise, save_answer, start_or_resume
+from quizapp.quiz.attempts import finalise, save_answer, start_or_resume
 from quizapp.certificates.issue import issue_for
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Certificate, Course, FinishReason, User

@@ -11,7 +11,7 @@ from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from ...audit import record
-from ...courses import CourseError, CourseInput, live_counts, save_course
+from ...quiz.courses import CourseError, CourseInput, live_counts, save_course
 from ...extensions import db
 from ...models import Course, CourseBank, QuestionBank, Role, StaffGroup
 from ..forms import ConfirmForm

@@ -11,7 +11,7 @@ from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ...accounts import AccountError
+from ...people.accounts import AccountError
 from ...models import Role, School, StaffGroup
 
 ROLE_CHOICES = [SelectChoice(Role.STAFF.value, "Staff"), SelectChoice(Role.DSL.value, "DSL"),

@@ -11,7 +11,7 @@ from ...models import Role
 from ...people.csv_apply import PayloadError, apply, read_payload, sign_payload
 from ...people.users import without_password
 from ...people.csv_import import COLUMNS, MAX_BYTES, MAX_ROWS, ImportRefused, ParsedFile, Preview, check, preview
-from ..clock import now
+from ...config import now
 from ..permissions import allow
 from . import bp
 from .users_forms import ConfirmImportForm, ImportForm, InviteManyForm

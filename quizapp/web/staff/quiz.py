@@ -7,12 +7,13 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from ...attempts import SaveRefused, answer_update, finalise, finalise_if_overdue, save_all, save_answer
+from ...quiz.attempts import SaveRefused, answer_update, finalise, finalise_if_overdue, save_all, save_answer
 from ...engine import timing
 from ...engine.questions import kind_of
 from ...extensions import db
 from ...models import Attempt, AttemptQuestion, AttemptState, Certificate, FinishReason
-from ..clock import now, on_pass
+from ...config import now
+from ...certificates.issue import on_pass
 from ..forms import ConfirmForm
 from ..permissions import SIGNED_IN, allow, can_see_person
 from ..security import claimed_identity

@@ -13,7 +13,7 @@ from ...audit import record
 from ...certificates.issue import pdf_bytes
 from ...extensions import db
 from ...models import Attempt, AttemptState, Certificate
-from ..clock import now
+from ...config import now
 from ..permissions import SIGNED_IN, allow, can_see_person
 from . import bp
 

@@ -8,13 +8,13 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .attempts import finalise, new_attempt
-from .banks.commands import SHIPPED
-from .banks.loader import load_bank_dir
-from .banks.store import apply_import
-from .certificates.issue import issue_for
-from .courses import CourseInput, live_counts, save_course
-from .models import Course, CourseBank, FinishReason, QuestionBank, Role, StaffGroup, User
+from ..quiz.attempts import finalise, new_attempt
+from ..banks.commands import SHIPPED
+from ..banks.loader import load_bank_dir
+from ..banks.store import apply_import
+from ..certificates.issue import issue_for
+from ..quiz.courses import CourseInput, live_counts, save_course
+from ..models import Course, CourseBank, FinishReason, QuestionBank, Role, StaffGroup, User
 
 ANNUAL = ["sextortion-signs", "doxing", "mandatory-reporting"]
 RECRUITERS = ["dbs-filtering"]  # for people who check applicants: the office and the safeguarding team
@@ -99,8 +99,8 @@ def seed_history(session: Session, now: datetime, base_url: str, seed: int = 202
 
 def seed_events(session: Session, now: datetime, base_url: str) -> None:
     """A revoked and a reissued certificate, a leaver from last month and a newcomer with no staff group yet."""
-    from .certificates.manage import reissue, revoke
-    from .models import Certificate, School
+    from ..certificates.manage import reissue, revoke
+    from ..models import Certificate, School
 
     admin = session.scalar(select(User).where(User.email == "admin@demo.school"))
     certs = session.scalars(select(Certificate).join(User, User.id == Certificate.user_id)

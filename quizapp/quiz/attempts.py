@@ -11,12 +11,12 @@ from sqlalchemy import Update, bindparam, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from .db import position_of
-from .engine import rules, timing
-from .engine.draw import Candidate, draw
-from .engine.questions import REGISTRY, AnswerRejected, kind_of, kinds_allowing, score
-from .models import Attempt, AttemptQuestion, AttemptState, Course, FinishReason, Question, User
-from .models.attempts import spaced_ids
+from ..db import position_of
+from ..engine import rules, timing
+from ..engine.draw import Candidate, draw
+from ..engine.questions import REGISTRY, AnswerRejected, kind_of, kinds_allowing, score
+from ..models import Attempt, AttemptQuestion, AttemptState, Course, FinishReason, Question, User
+from ..models.attempts import spaced_ids
 
 # Called with (session, attempt, now) when an attempt passes; certificates hook in here.
 OnPass = Callable[[Session, Attempt, datetime], object]

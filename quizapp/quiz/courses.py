@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import Course, CourseBank, Question, QuestionBank, StaffGroup
+from ..models import Course, CourseBank, Question, QuestionBank, StaffGroup
 
 
 class CourseError(ValueError):

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from .compliance.status import Status, status_for
-from .engine import timing
-from .models import Attempt, AttemptState, Certificate, Course, CourseBank, CourseRequirement, User
+from ..compliance.status import Status, status_for
+from ..engine import timing
+from ..models import Attempt, AttemptState, Certificate, Course, CourseBank, CourseRequirement, User
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .audit import record
-from .models import Role, School, StaffGroup, User
+from ..audit import record
+from ..models import Role, School, StaffGroup, User
 
 MIN_PASSWORD_LENGTH = 12
 # Checked against when the email is unknown, so a wrong email costs the same time as a wrong password.
