@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from pathlib import Path
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from pathlib import Path
+from typing import Any
 
 from flask import current_app, has_request_context, request
 

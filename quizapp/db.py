@@ -1,22 +1,15 @@
 """Engine, one session per app context (one transaction per request) and the declarative base."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
-from sqlalchemy import DateTime, Integer, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
-from sqlalchemy.sql import ClauseElement
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
-
-from . import alone
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -45,37 +38,16 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         """Mark a stored naive UTC value as aware UTC."""
-        return None if value is None else value.replace(tzinfo=timezone.utc)
-
-
-class position_of(FunctionElement[int]):  # noqa: N801  (used like func.*)
-    """position_of(text, part): where `part` starts in `text` (from 1; 0 if absent), matching case exactly.
-
-    LIKE would do, but SQLite's ignores case; this is instr() there and strpos() on PostgreSQL.
-    """
-
-    type = Integer()
-    inherit_cache = True
-    name = "position_of"
-
-
-@compiles(position_of)
-def _instr(element: position_of, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"instr({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(position_of, "postgresql")
-def _strpos(element: position_of, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"strpos({compiler.process(element.clauses, **kw)})"
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -112,8 +84,7 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         """Bind an engine to the app and close the session at the end of each app context."""
-        engine = app.extensions["quizapp.engine"] = make_engine(app.config["DATABASE_URL"])
-        app.extensions["quizapp.autocommit_engine"] = alone.autocommit_engine(engine)
+        app.extensions["quizapp.engine"] = make_engine(app.config["DATABASE_URL"])
 
         @app.teardown_appcontext
         def _remove_session(exc: BaseException | None) -> None:
@@ -123,9 +94,8 @@ class Database:
 
     @staticmethod
     def dispose(app: Flask) -> None:
-        """Close the pooled connections of the app's engines (before its database is dropped, say)."""
-        for name in ("quizapp.autocommit_engine", "quizapp.engine"):
-            app.extensions[name].dispose()
+        """Close the app engine's pooled connections (before its database is dropped, say)."""
+        app.extensions["quizapp.engine"].dispose()
 
     @property
     def engine(self) -> Engine:
@@ -136,7 +106,3 @@ class Database:
     def session_started(self) -> bool:
         """Whether this app context has used its session (a request that never did has nothing to commit)."""
         return self.session.registry.has()
-
-    def execute_alone(self, statement: ClauseElement, values: Mapping[str, Any]) -> int:
-        """Run one idempotent statement as its own transaction, outside the request's session; rows matched."""
-        return alone.execute_alone(current_app.extensions["quizapp.autocommit_engine"], statement, values)

@@ -1,13 +1,14 @@
 """Fixtures: an app per database backend, migrated once, emptied between tests."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from quizapp import create_app
 from quizapp.extensions import db
@@ -16,7 +17,7 @@ from quizapp.models import Base
 
 from .clock import Clock
 from .dbs import backends, temporary_database
-from .factories import DEFAULT_PASSWORD, make_user
+from .factories import DEFAULT_PASSWORD, make_cast
 
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
                "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "quizapp.test"}
@@ -90,14 +91,7 @@ def sign_in(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD): 
 def people(app: Flask) -> dict:
     """A small cast: admin, two DSLs in two schools, two staff in school A, one in school B."""
     with app.app_context():
-        cast = {
-            "admin": make_user(db.session, "admin", school="School A"),
-            "dsl": make_user(db.session, "dsl", school="School A"),
-            "other_dsl": make_user(db.session, "dsl", school="School B"),
-            "staff": make_user(db.session, "staff", school="School A"),
-            "other_staff": make_user(db.session, "staff", school="School A"),
-            "far_staff": make_user(db.session, "staff", school="School B"),
-        }
+        cast = make_cast(db.session)
         db.session.commit()
         return {key: user.id for key, user in cast.items()} | {
             f"{key}_email": user.email for key, user in cast.items()}
@@ -118,3 +112,25 @@ def redis_url() -> str:
             pytest.fail(f"Redis at {url} does not answer: {exc}")
         pytest.skip(f"Redis not running at {url} (set QUIZAPP_TEST_REDIS_URL to require it)")
     return url
+
+
+@contextmanager
+def counted_statements(app: Flask) -> Iterator[list[str]]:
+    """Collect every SQL statement sent to the app's database while the block runs."""
+    engine = app.extensions["quizapp.engine"]
+    statements: list[str] = []
+
+    def before(_conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture()
+def queries(app: Flask) -> Callable[[], AbstractContextManager[list[str]]]:
+    """`with queries() as seen:` collects the SQL statements the block sends (the one query counter)."""
+    return lambda: counted_statements(app)

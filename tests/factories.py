@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.people.accounts import hash_password
-from quizapp.models import School, StaffGroup, User
+from quizapp.certificates.issue import issue_for
+from quizapp.models import Attempt, Certificate, Course, FinishReason, School, StaffGroup, User
+from quizapp.quiz.attempts import finalise, save_all, start_or_resume
 
 DEFAULT_PASSWORD = "correct horse battery"
+BASE_URL = "http://quizapp.test/"
 _counter = itertools.count(1)
 _hash_cache: dict[str, str] = {}
 
@@ -88,3 +92,31 @@ def make_course(session: Session, *, questions: int = 5, draw_count: int | None 
     session.add(course)
     session.flush()
     return course
+
+
+def certify(session: Session, user: User, course: Course, when: datetime) -> Certificate:
+    """Start the course's quiz, answer every question right and submit through the real operations; the certificate."""
+    issued: list[Certificate] = []
+
+    def on_pass(s: Session, attempt: Attempt, moment: datetime) -> None:
+        issued.append(issue_for(s, attempt, moment, BASE_URL))
+
+    attempt = start_or_resume(session, user, course, when, on_pass)
+    assert isinstance(attempt, Attempt), attempt
+    assert save_all(session, attempt, {item.id: item.correct_option_ids for item in attempt.questions}, when) == []
+    assert finalise(session, attempt, when + timedelta(minutes=2), FinishReason.SUBMITTED, on_pass)
+    assert len(issued) == 1
+    return issued[0]
+
+
+def make_cast(session: Session, *, school_a: str = "School A", first_name: str | None = None,
+              last_name: str = "Tester") -> dict[str, User]:
+    """The one cast of the tests: admin, two DSLs in two schools, two staff in school A, one in school B."""
+    return {
+        "admin": make_user(session, "admin", school=school_a),
+        "dsl": make_user(session, "dsl", school=school_a),
+        "other_dsl": make_user(session, "dsl", school="School B"),
+        "staff": make_user(session, "staff", school=school_a, first_name=first_name, last_name=last_name),
+        "other_staff": make_user(session, "staff", school=school_a),
+        "far_staff": make_user(session, "staff", school="School B"),
+    }

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Sequence
+from collections.abc import Sequence
 
 
 class AnswerRejected(ValueError):
@@ -71,18 +71,6 @@ REGISTRY: dict[str, QuestionKind] = {kind.name: kind for kind in (SingleChoice()
 def kind_of(type_name: str) -> QuestionKind:
     """The registered handler for a question type name."""
     return REGISTRY[type_name]
-
-
-def kinds_allowing(count: int) -> list[str]:
-    """The names of the types whose questions accept this many chosen options."""
-    allowed = []
-    for kind in REGISTRY.values():
-        try:
-            kind.check_count(count)
-        except AnswerRejected:
-            continue
-        allowed.append(kind.name)
-    return allowed
 
 
 def score(results: Sequence[bool], pass_mark_pct: int) -> tuple[int, int, bool]:

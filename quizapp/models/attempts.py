@@ -83,9 +83,6 @@ class AttemptQuestion(Base):
     # [{"id": random token, "text": ...}] in the order shown to this person; no correctness here.
     options: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     correct_option_ids: Mapped[list[str]] = mapped_column(JSON)
-    # The same ids as " id1 id2 id3 ", so that a save can check its answer inside its one UPDATE by looking
-    # for " id " in it (JSON functions differ between SQLite and PostgreSQL). NULL on rows drawn before it.
-    option_ids: Mapped[str | None] = mapped_column(Text)
     explanation: Mapped[str] = mapped_column(Text)
     source_title: Mapped[str] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(Text)
@@ -95,8 +92,3 @@ class AttemptQuestion(Base):
 
     attempt: Mapped[Attempt] = relationship(back_populates="questions")
     question: Mapped[Question] = relationship()
-
-
-def spaced_ids(options: list[dict[str, Any]]) -> str:
-    """The options' ids as stored in AttemptQuestion.option_ids: space-separated, a space at each end."""
-    return " " + " ".join(option["id"] for option in options) + " "

@@ -1,22 +1,19 @@
 """Attempt lifecycle over the database: start or resume, save, submit, finalise when time runs out."""
 from __future__ import annotations
 
-import functools
 import random
-import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Callable, Mapping, Sequence
 
-from sqlalchemy import Update, bindparam, or_, select, true, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..db import position_of
 from ..engine import rules, timing
 from ..engine.draw import Candidate, draw
-from ..engine.questions import REGISTRY, AnswerRejected, kind_of, kinds_allowing, score
+from ..engine.questions import AnswerRejected, kind_of, score
 from ..models import Attempt, AttemptQuestion, AttemptState, Course, FinishReason, Question, User
-from ..models.attempts import spaced_ids
 
 # Called with (session, attempt, now) when an attempt passes; certificates hook in here.
 OnPass = Callable[[Session, Attempt, datetime], object]
@@ -59,7 +56,7 @@ def new_attempt(session: Session, user: User, course: Course, now: datetime, rng
                       time_limit_seconds=course.time_limit_minutes * 60, extra_time_pct=user.extra_time_pct,
                       pass_mark_pct=course.pass_mark_pct)
     attempt.questions = [AttemptQuestion(position=i, question_id=d.question_id, type=d.type, prompt=d.prompt,
-                                         options=d.options, option_ids=spaced_ids(d.options),
+                                         options=d.options,
                                          correct_option_ids=d.correct_option_ids,
                                          explanation=d.explanation, source_title=d.source_title,
                                          source_url=d.source_url) for i, d in enumerate(drawn, start=1)]
@@ -88,72 +85,44 @@ def start_or_resume(session: Session, user: User, course: Course, now: datetime,
     return attempt
 
 
-def save_answer(session: Session, attempt: Attempt, item_id: int, option_ids: Sequence[str], now: datetime) -> datetime:
-    """Save one answer the moment it is chosen; refuse after the deadline's grace or for foreign options."""
+def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None, option_ids: Sequence[str],
+                now: datetime) -> list[str]:
+    """Save one answer the moment it is chosen, in option order; refuse after the deadline's grace or for foreign options.
+
+    The write is one conditional UPDATE that checks the attempt is still open as it lands, so an answer racing
+    the finalisation (another tab's submit, `attempts close-expired`) can never change a graded attempt.
+    """
     if attempt.state != AttemptState.IN_PROGRESS.value:
         raise SaveRefused("This quiz has already been submitted, so the answer was not saved.")
     reason = rules.reason_not_to_save(attempt.deadline_at, now)
     if reason:
         raise SaveRefused(reason)
-    # By primary key: found in the session if the questions are loaded, else one small query (the save
-    # endpoint no longer loads all of them for one answer).
-    item = session.get(AttemptQuestion, item_id)
     if item is None or item.attempt_id != attempt.id:
         raise SaveRefused("That question is not part of this quiz.")
     try:
         cleaned = kind_of(item.type).clean([o["id"] for o in item.options], option_ids)
     except AnswerRejected as exc:
         raise SaveRefused(str(exc)) from None
-    item.answer, item.answered_at = cleaned, now
-    session.flush()
-    return now
-
-
-# Option ids are secrets.token_urlsafe(9); anything else cannot be an option and goes to the full checks.
-OPTION_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
-MOST_CHOSEN = 20
-
-
-@functools.cache
-def _answer_update(chosen: int) -> Update:
-    """The one-statement save for an answer of `chosen` options, built once and reused with new values."""
-    owned = (select(Attempt.id).join(User, User.id == Attempt.user_id)
-             .where(Attempt.id == bindparam("for_attempt"), Attempt.user_id == bindparam("for_user"),
-                    Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline_at >= bindparam("cutoff"),
-                    User.active.is_(True), User.auth_nonce == bindparam("nonce")))
-    kinds = kinds_allowing(chosen)
-    return (update(AttemptQuestion)
-            .where(AttemptQuestion.id == bindparam("for_item"), AttemptQuestion.attempt_id == bindparam("for_attempt"),
-                   AttemptQuestion.attempt_id.in_(owned),
-                   or_(*(AttemptQuestion.type == kind for kind in kinds)) if len(kinds) < len(REGISTRY) else true(),
-                   *(position_of(AttemptQuestion.option_ids, bindparam(f"option_{n}")) > 0 for n in range(chosen)))
-            .values(answer=bindparam("new_answer"), answered_at=bindparam("saved_at")))
-
-
-def answer_update(user_id: int, nonce: str, attempt_id: int, item_id: int, option_ids: Sequence[str],
-                  now: datetime) -> tuple[Update, dict[str, object]] | None:
-    """One UPDATE (and its values) that saves an answer only if everything is in order; None if it cannot be.
-
-    It matches only a question of this attempt, owned by this active person whose sign-in nonce still matches,
-    still in progress and inside its deadline and grace, when every chosen id is one of the question's options
-    and its type allows that many; a count of 0 rows means "ask the full checks why".
-    """
-    chosen = list(dict.fromkeys(option_ids))
-    if len(chosen) > MOST_CHOSEN or not all(OPTION_ID.fullmatch(option) for option in chosen):
-        return None
-    values: dict[str, object] = {"for_user": user_id, "nonce": nonce, "for_attempt": attempt_id, "for_item": item_id,
-                                 "cutoff": now - timing.GRACE, "new_answer": chosen, "saved_at": now}
-    for n, option in enumerate(chosen):
-        values[f"option_{n}"] = f" {option} "  # whole ids only: option_ids has a space either side of each
-    return _answer_update(len(chosen)), values
+    still_open = select(Attempt.id).where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS.value,
+                                          Attempt.deadline_at >= now - timing.GRACE)
+    saved = session.execute(update(AttemptQuestion)
+                            .where(AttemptQuestion.id == item.id, AttemptQuestion.attempt_id.in_(still_open))
+                            .values(answer=cleaned, answered_at=now).returning(AttemptQuestion.id)
+                            .execution_options(synchronize_session=False)).first()
+    if saved is None:
+        raise SaveRefused("This quiz has already been submitted, so the answer was not saved.")
+    set_committed_value(item, "answer", cleaned)
+    set_committed_value(item, "answered_at", now)
+    return cleaned
 
 
 def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[str]], now: datetime) -> list[str]:
     """Save every answer given (the no-JavaScript submit); return the problems, one per refused answer."""
     problems = []
+    items = {item.id: item for item in attempt.questions}
     for item_id, option_ids in answers.items():
         try:
-            save_answer(session, attempt, item_id, option_ids, now)
+            save_answer(session, attempt, items.get(item_id), option_ids, now)
         except SaveRefused as exc:
             problems.append(str(exc))
     return problems

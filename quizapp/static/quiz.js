@@ -1,19 +1,45 @@
 // Quiz page: count down from the server's figure (never the device clock), save each answer as it is
-// chosen, and submit at zero. Without this script the form still works: "Submit answers" saves everything.
+// chosen, and submit at zero. An answer the server has not acknowledged is kept in this browser
+// (localStorage, per attempt) and sent again with backoff and when the connection returns, so a dropped
+// connection or a reload loses nothing. Without this script the form still works: "Submit answers" saves
+// everything it carries.
 (function () {
   "use strict";
+  var finished = document.getElementById("quiz-finished");
+  if (finished) { forget(finished.getAttribute("data-attempt")); return; }
   var form = document.getElementById("quiz-form");
   var timer = document.getElementById("timer");
   if (!form || !timer) { return; }
   var announcer = document.getElementById("time-announcer");
   var status = document.getElementById("save-status");
-  var token = form.querySelector("input[name=csrf_token]").value;
+  var tokenField = form.querySelector("input[name=csrf_token]");
   var saveUrl = form.getAttribute("data-save-url");
+  var tokenUrl = form.getAttribute("data-token-url");
+  var storeKey = "quizapp.attempt." + form.getAttribute("data-attempt") + ".waiting";
   var secondsAtLoad = parseInt(timer.getAttribute("data-seconds-left"), 10);
   var loadedAt = performance.now();
-  var submitted = false;
+  var submitted = false, submitting = false, stopped = false;
   var announced = {};
-  var pending = 0;
+  var inFlight = {};     // question id -> the options being sent now
+  var retryDelay = 1000, retryTimer = null;
+  var notCounted = [];
+
+  function forget(attemptId) {
+    try { window.localStorage.removeItem("quizapp.attempt." + attemptId + ".waiting"); } catch (e) { /* private mode */ }
+  }
+
+  function readWaiting() {
+    try { return JSON.parse(window.localStorage.getItem(storeKey) || "{}") || {}; } catch (e) { return {}; }
+  }
+
+  function writeWaiting(waiting) {
+    try {
+      if (Object.keys(waiting).length) { window.localStorage.setItem(storeKey, JSON.stringify(waiting)); }
+      else { window.localStorage.removeItem(storeKey); }
+    } catch (e) { /* storage full or disabled: the answers still go to the server */ }
+  }
+
+  var waiting = readWaiting();
 
   function words(total) {
     var m = Math.floor(total / 60), s = total % 60, parts = [];
@@ -25,6 +51,148 @@
   function clock(total) {
     var m = Math.floor(total / 60), s = total % 60;
     return m + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  function fieldsetFor(id) { return form.querySelector("fieldset[data-question='" + id + "']"); }
+
+  function questionNumber(id) {
+    var all = form.querySelectorAll("fieldset[data-question]");
+    for (var i = 0; i < all.length; i += 1) { if (all[i].getAttribute("data-question") === String(id)) { return i + 1; } }
+    return id;
+  }
+
+  function questionStatus(id, text, failed) {
+    var fieldset = fieldsetFor(id);
+    if (!fieldset) { return; }
+    var el = fieldset.querySelector(".question-status");
+    el.textContent = text;
+    el.classList.toggle("error-message", !!failed);
+  }
+
+  function say(message, link) {
+    status.textContent = message ? message + (link ? " " : "") : "";
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link.href;
+      a.textContent = link.text;
+      status.appendChild(a);
+    }
+  }
+
+  function chosen(fieldset) {
+    return Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (i) { return i.value; });
+  }
+
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+  function scheduleRetry() {
+    if (retryTimer || stopped) { return; }
+    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 30000);
+  }
+
+  function renewToken() {
+    return fetch(tokenUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (body) { if (body.csrf_token) { tokenField.value = body.csrf_token; } });
+  }
+
+  function post(id, options) {
+    return fetch(saveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": tokenField.value },
+      body: JSON.stringify({ question: parseInt(id, 10), options: options })
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return { status: response.status, body: body };
+      });
+    });
+  }
+
+  function settled(id, options) {
+    if (waiting[id] && same(waiting[id], options)) { delete waiting[id]; writeWaiting(waiting); }
+  }
+
+  function send(id, renewed) {
+    var options = waiting[id];
+    inFlight[id] = options;
+    return post(id, options).then(function (result) {
+      var body = result.body;
+      if (result.status === 200 && body.saved) {
+        settled(id, options);
+        retryDelay = 1000;
+        if (!waiting[id]) { questionStatus(id, "Saved"); }
+      } else if (result.status === 400 && body.stale_token && !renewed) {
+        return renewToken().then(function () { delete inFlight[id]; return send(id, true); });
+      } else if (result.status === 401) {
+        stopped = true;
+        say(body.message || "You have been signed out.", { href: body.sign_in_url || "/sign-in", text: "Sign in again" });
+        questionStatus(id, "Not saved yet: kept on this device until you sign in again", true);
+      } else if (result.status === 409) {
+        stopped = true;
+        settled(id, options);
+        notCounted.push(questionNumber(id));
+        questionStatus(id, "Not counted: " + body.message, true);
+        closed(body);
+      } else if (result.status >= 500 || result.status === 429 || result.status === 0) {
+        questionStatus(id, "Not saved yet: will retry", true);
+        scheduleRetry();
+      } else {
+        settled(id, options);
+        questionStatus(id, "Not saved: " + (body.message || "the answer was refused."), true);
+        say(body.message || "An answer was refused.");
+      }
+    }, function () {
+      questionStatus(id, "Not saved yet: will retry", true);
+      say("The connection dropped. Your answers are kept on this device and will be sent when it is back.");
+      scheduleRetry();
+    }).then(function () { delete inFlight[id]; });
+  }
+
+  function closed(body) {
+    var list = notCounted.slice().sort(function (a, b) { return a - b; });
+    var message = "This quiz has closed. " + (list.length ?
+      "These answers reached the server too late and were not counted: question " + list.join(", ") + ". " : "");
+    say(message, body.result_url ? { href: body.result_url, text: "See your result" } : null);
+    Object.keys(waiting).forEach(function (id) {
+      if (list.indexOf(questionNumber(id)) < 0) { notCounted.push(questionNumber(id)); }
+      questionStatus(id, "Not counted: the quiz had closed", true);
+    });
+    waiting = {};
+    writeWaiting(waiting);
+  }
+
+  // Send every waiting answer not already on its way; resolves when all have been answered.
+  function flush() {
+    if (stopped) { return Promise.resolve(); }
+    var sends = Object.keys(waiting).filter(function (id) { return !inFlight[id]; }).map(function (id) {
+      return send(id, false);
+    });
+    return Promise.all(sends).then(function () {
+      if (!Object.keys(waiting).length && !stopped) { say(""); }
+    });
+  }
+
+  function choose(fieldset) {
+    var id = fieldset.getAttribute("data-question");
+    waiting[id] = chosen(fieldset);
+    writeWaiting(waiting);
+    questionStatus(id, inFlight[id] ? "Not saved yet: will retry" : "Saving…");
+    if (inFlight[id]) { return; }  // the reply to the earlier send will find this newer answer waiting
+    send(id, false).then(function () { if (waiting[id] && !inFlight[id] && !stopped) { scheduleRetry(); } });
+  }
+
+  function restore() {
+    Object.keys(waiting).forEach(function (id) {
+      var fieldset = fieldsetFor(id);
+      if (!fieldset) { delete waiting[id]; return; }
+      Array.prototype.forEach.call(fieldset.querySelectorAll("input"), function (input) {
+        input.checked = waiting[id].indexOf(input.value) >= 0;
+      });
+      questionStatus(id, "Not saved yet: will retry", true);
+    });
+    writeWaiting(waiting);
   }
 
   function submitNow() {
@@ -44,55 +212,32 @@
     });
     if (left === 0) {
       announcer.textContent = "Time is up. Submitting your saved answers.";
-      // Let any save still in flight land first; the server's grace period covers it.
-      var wait = pending ? 1500 : 0;
-      setTimeout(submitNow, wait);
+      // The server's grace period covers answers still on their way; the form carries every answer too.
+      flush().then(submitNow, submitNow);
       return;
     }
     setTimeout(tick, 250);
   }
 
-  function questionStatus(fieldset, text, failed) {
-    var el = fieldset.querySelector(".question-status");
-    el.textContent = text;
-    el.classList.toggle("error-message", !!failed);
-  }
-
-  function save(fieldset) {
-    var id = parseInt(fieldset.getAttribute("data-question"), 10);
-    var chosen = Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (i) { return i.value; });
-    questionStatus(fieldset, "Saving…");
-    pending += 1;
-    fetch(saveUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: JSON.stringify({ question: id, options: chosen })
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        return { ok: response.ok, body: body };
-      });
-    }).then(function (result) {
-      if (result.ok && result.body.saved) {
-        questionStatus(fieldset, "Saved");
-        status.textContent = "";
-      } else {
-        var message = result.body.message || "Your answer was not saved. Check your connection and choose it again.";
-        questionStatus(fieldset, "Not saved: " + message, true);
-        status.textContent = message;
-        if (result.body.finished && result.body.result_url) { window.location.assign(result.body.result_url); }
-      }
-    }).catch(function () {
-      var message = "Your answer was not saved because the connection dropped. Choose it again, or press Submit answers when you are back online.";
-      questionStatus(fieldset, "Not saved: " + message, true);
-      status.textContent = message;
-    }).then(function () { pending -= 1; });
-  }
-
   form.addEventListener("change", function (event) {
     var fieldset = event.target.closest("fieldset[data-question]");
-    if (fieldset) { save(fieldset); }
+    if (fieldset) { choose(fieldset); }
   });
-  form.addEventListener("submit", function () { submitted = true; });
+  form.addEventListener("submit", function (event) {
+    if (submitted) { return; }
+    event.preventDefault();
+    if (navigator.onLine === false) {
+      say("You are offline. Your answers are kept on this device: press Submit answers again when you are back online.");
+      return;
+    }
+    if (submitting) { return; }
+    submitting = true;
+    say("Sending your last answers…");
+    var giveUp = new Promise(function (resolve) { setTimeout(resolve, 5000); });
+    Promise.race([flush(), giveUp]).then(submitNow, submitNow);
+  });
+  window.addEventListener("online", function () { retryDelay = 1000; flush(); });
+  restore();
+  flush();
   tick();
 }());

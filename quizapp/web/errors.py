@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, render_template
+from flask import Flask, Response, jsonify, render_template, request
 from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -40,6 +41,19 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
     return _render(code, detail)
 
 
+def _csrf_error(error: CSRFError) -> tuple[str, int] | tuple[Response, int]:
+    """A page script gets JSON: signed out (401) if the session has gone, else a stale token it can renew."""
+    if not request.is_json:
+        return _http_error(error)
+    from flask_login import current_user
+
+    from .permissions import signed_out_json
+
+    if not current_user.is_authenticated:
+        return signed_out_json()
+    return jsonify(saved=False, stale_token=True, message="The page's security token had expired."), 400
+
+
 def _server_error(_error: Exception) -> tuple[str, int]:
     return _render(500)
 
@@ -47,5 +61,6 @@ def _server_error(_error: Exception) -> tuple[str, int]:
 def register(app: Flask) -> None:
     """Install the error handlers."""
     app.register_error_handler(RateLimitExceeded, _rate_limited)
+    app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(500, _server_error)

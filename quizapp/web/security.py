@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, g, request
 from sqlalchemy.orm import lazyload
 
 from ..extensions import db, login_manager
@@ -27,12 +27,17 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def keep_changes(reason: str) -> None:
+    """Commit this request's changes even though it answers with an error; `reason` says why (for the log)."""
+    g.keep_changes = reason
+
+
 def _finish_transaction(response: Response) -> Response:
-    """Commit the request's single transaction when it succeeded; otherwise roll it back."""
+    """The request's one commit point: commit when it succeeded (or the view said to keep its changes), else roll back."""
     if not db.session_started:
         return response
     session = db.session
-    if response.status_code < 400:
+    if response.status_code < 400 or g.get("keep_changes"):
         session.commit()
     else:
         session.rollback()
@@ -42,15 +47,6 @@ def _finish_transaction(response: Response) -> Response:
 def _parse_identity(session_id: str) -> tuple[int, str] | None:
     user_id, _, nonce = session_id.partition("-")
     return (int(user_id), nonce) if user_id.isdigit() and nonce else None
-
-
-def claimed_identity() -> tuple[int, str] | None:
-    """(user id, sign-in nonce) from the signed session cookie, NOT yet checked against the database.
-
-    For a view that checks the person inside its own statement instead of loading them first.
-    """
-    value = session.get("_user_id")  # where Flask-Login keeps User.get_id()
-    return _parse_identity(value) if isinstance(value, str) else None
 
 
 def _load_user(session_id: str) -> User | None:

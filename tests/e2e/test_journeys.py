@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess  # nosec B404 - runs poppler's pdftoppm on a file this test wrote
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -226,11 +227,14 @@ def test_the_page_submits_itself_at_the_deadline_and_late_saves_are_refused(
 
     page.route("**/answers", pass_through)
     page.locator(f'input[value="{item.options[0]["id"]}"]').check()
-    page.wait_for_url(re.compile(rf"/attempts/{second_id}/result$"))
+    # The page says which answers were not counted, and links to the result instead of leaving at once.
+    expect(page.get_by_role("status")).to_contain_text("were not counted: question 1.")
+    expect(page.locator(f'fieldset[data-question="{item.id}"] .question-status')).to_contain_text("Not counted")
     page.unroute("**/answers")
     [(status, body)] = answers
     assert status == 409 and body["saved"] is False and body["finished"] is True
     assert body["message"].startswith("Time is up: this answer arrived after the deadline and was not saved.")
+    page.get_by_role("link", name="See your result").click()
     page.wait_for_url(re.compile(rf"/attempts/{second_id}/result$"))
     expect(page.get_by_text("Time ran out, so the answers you had saved were submitted.")).to_be_visible()
     with live.session() as session:

@@ -51,6 +51,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.start": SIGNED_IN,
     "staff.attempt": OWN_ATTEMPT,
     "staff.save": OWN_ATTEMPT,
+    "staff.token": OWN_ATTEMPT,
     "staff.submit": OWN_ATTEMPT,
     "staff.result": ABOUT_PERSON,
     "staff.my_results": SIGNED_IN,

@@ -1,22 +1,21 @@
 """Migrations go base -> head -> base on each backend, and match the models exactly."""
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 
 from quizapp import create_app
-from quizapp.quiz.attempts import new_attempt
 from quizapp.extensions import db
 from quizapp.migrate import check, downgrade, upgrade
 from quizapp.models import AttemptState
-from quizapp.models.attempts import spaced_ids
+from quizapp.quiz.attempts import new_attempt
 
 from ..conftest import TEST_CONFIG
 from ..dbs import temporary_database
 from ..factories import make_course, make_user
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def test_upgrade_downgrade_round_trip_and_no_drift(database_url: str, tmp_path: Path) -> None:
@@ -35,13 +34,15 @@ def test_upgrade_downgrade_round_trip_and_no_drift(database_url: str, tmp_path: 
         engine.dispose()
 
 
-def test_option_ids_are_filled_in_for_quizzes_running_at_upgrade(database_url: str, tmp_path: Path) -> None:
-    """A quiz running when d765e18bedf6 is applied can still be saved in one statement; finished ones are left."""
+def test_option_ids_column_is_dropped_and_comes_back_filled_on_downgrade(database_url: str, tmp_path: Path) -> None:
+    """5e0c1a7d9b21 drops option_ids; downgrading past it restores the column for quizzes still running."""
     backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     with temporary_database(backend, tmp_path) as url:
         app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+        engine = app.extensions["quizapp.engine"]
         with app.app_context():
             upgrade()
+            assert "option_ids" not in {c["name"] for c in inspect(engine).get_columns("attempt_question")}
             session = db.session
             course = make_course(session, questions=3)
             running, finished = (new_attempt(session, make_user(session, "staff"), course, NOW, random.Random(n))
@@ -49,11 +50,13 @@ def test_option_ids_are_filled_in_for_quizzes_running_at_upgrade(database_url: s
             finished.state = AttemptState.FINISHED.value
             session.commit()
             running_id = running.id
-            expected = {item.id: spaced_ids(item.options) for item in running.questions}
+            expected = {item.id: " " + " ".join(o["id"] for o in item.options) + " " for item in running.questions}
             session.close()
-            downgrade("27b30cdf2d8b")
-            upgrade()
+            downgrade("d765e18bedf6")
             rows = session.execute(text("SELECT attempt_id, id, option_ids FROM attempt_question")).all()
+            session.close()
+            upgrade()
+            check()
         db.dispose(app)
     assert {row.id: row.option_ids for row in rows if row.attempt_id == running_id} == expected
     assert all(row.option_ids is None for row in rows if row.attempt_id != running_id)

@@ -2,38 +2,18 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from quizapp.quiz.attempts import finalise, save_answer, start_or_resume
-from quizapp.certificates.issue import issue_for
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptQuestion, Certificate, Course, FinishReason, User
+from quizapp.models import AttemptQuestion
 
 from ..conftest import sign_in
+from ..factories import BASE_URL, certify
 
-BASE_URL = "http://quizapp.test/"
-
-
-def certify(session: Session, user: User, course: Course, when: datetime) -> Certificate:
-    """Start the course's quiz, answer every question correctly and submit; return the certificate issued."""
-    issued: list[Certificate] = []
-
-    def on_pass(s: Session, attempt: Attempt, moment: datetime) -> None:
-        issued.append(issue_for(s, attempt, moment, BASE_URL))
-
-    attempt = start_or_resume(session, user, course, when, on_pass)
-    assert isinstance(attempt, Attempt), attempt
-    for item in attempt.questions:
-        save_answer(session, attempt, item.id, item.correct_option_ids, when)
-    assert finalise(session, attempt, when + timedelta(minutes=2), FinishReason.SUBMITTED, on_pass)
-    assert len(issued) == 1
-    return issued[0]
-
+__all__ = ["BASE_URL", "certify", "pass_over_http"]
 
 def pass_over_http(app: Flask, client: FlaskClient, email: str, course_id: int) -> str:
     """Sign in, start, answer everything right and submit through the web pages; return the result page."""

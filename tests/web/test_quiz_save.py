@@ -1,27 +1,21 @@
-"""The answer save: one UPDATE that checks the person, the attempt and the answer itself, on both backends."""
+"""The answer save: one path after the permission check, on both backends, answers kept in option order."""
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
-import pytest
 from flask import Flask
 from flask.json.tag import TaggedJSONSerializer
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import event, select, text, update
+from sqlalchemy import select, text, update
 
-from quizapp.alone import execute_alone
 from quizapp.extensions import db
-from quizapp.models import AttemptQuestion, User
+from quizapp.models import Attempt, AttemptQuestion, User
 
 from ..clock import Clock
 from ..conftest import sign_in
-from ..dbs import backends
 from .quiz_helpers import course_id, start_attempt  # noqa: F401  (course_id is a fixture)
 
-
-# Only the PostgreSQL run of the suite's databases (none when the suite runs on SQLite alone).
-ON_POSTGRESQL = pytest.mark.parametrize("database_url", [b for b in backends() if b == "postgresql"], indirect=True)
+SIGNED_OUT = "You have been signed out. Sign in again (your saved answers are kept)."
 
 
 def _items(app: Flask, attempt_id: int) -> dict[str, AttemptQuestion]:
@@ -41,60 +35,38 @@ def _stored(app: Flask, item_id: int) -> list[str] | None:
         return db.session.get(AttemptQuestion, item_id).answer
 
 
-@contextmanager
-def _watched(app: Flask) -> Iterator[dict[str, list]]:
-    """Statements through the request session's engine, and connections taken from either pool."""
-    seen: dict[str, list] = {"statements": [], "checkouts": []}
-    engines = {app.extensions["quizapp.engine"], app.extensions["quizapp.autocommit_engine"]}
-    pools = {engine.pool for engine in engines}
-
-    def statement(conn, cursor, sql, *args) -> None:  # type: ignore[no-untyped-def]
-        seen["statements"].append(sql.split()[0])
-
-    def checkout(*args) -> None:  # type: ignore[no-untyped-def]
-        seen["checkouts"].append(1)
-
-    main = app.extensions["quizapp.engine"]
-    event.listen(main, "before_cursor_execute", statement)
-    for pool in pools:
-        event.listen(pool, "checkout", checkout)
-    try:
-        yield seen
-    finally:
-        event.remove(main, "before_cursor_execute", statement)
-        for pool in pools:
-            event.remove(pool, "checkout", checkout)
-
-
-def test_an_answer_in_order_takes_one_connection_and_one_update(app: Flask, client: FlaskClient, people: dict,
-                                                                 course_id: int, clock: Clock) -> None:
+def test_a_save_loads_the_person_then_the_question_and_writes_once(app: Flask, client: FlaskClient, people: dict,
+                                                                   course_id: int, clock: Clock,
+                                                                   queries: Callable) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
     single = _items(app, attempt_id)["single"]
-    with _watched(app) as seen:
+    with queries() as seen:
         response = _save(client, attempt_id, single.id, [single.options[2]["id"]])
-    assert response.status_code == 200 and response.get_json() == {"saved": True}
-    assert len(seen["checkouts"]) == 1
-    # SQLite shares the session's engine, so its one UPDATE shows there; PostgreSQL runs it on the driver.
-    assert seen["statements"] == (["UPDATE"] if app.extensions["quizapp.engine"].dialect.name == "sqlite" else [])
+    assert response.status_code == 200
+    assert response.get_json()["saved"] is True and response.get_json()["options"] == [single.options[2]["id"]]
+    verbs = [statement.split()[0] for statement in seen]
+    assert verbs == ["SELECT", "SELECT", "UPDATE"], seen  # the person, the attempt with the question, the save
+    assert "RETURNING" in seen[-1]
     assert _stored(app, single.id) == [single.options[2]["id"]]
 
 
-def test_multiple_response_takes_several_options_once_each(app: Flask, client: FlaskClient, people: dict,
-                                                           course_id: int, clock: Clock) -> None:
+def test_multiple_response_is_stored_in_option_order(app: Flask, client: FlaskClient, people: dict,
+                                                     course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
     multiple = _items(app, attempt_id)["multiple"]
-    first, second = multiple.options[0]["id"], multiple.options[2]["id"]
-    assert _save(client, attempt_id, multiple.id, [second, first, second]).status_code == 200
-    assert sorted(_stored(app, multiple.id)) == sorted([first, second])
+    first, third = multiple.options[0]["id"], multiple.options[2]["id"]
+    response = _save(client, attempt_id, multiple.id, [third, first, third])
+    assert response.status_code == 200 and response.get_json()["options"] == [first, third]
+    assert _stored(app, multiple.id) == [first, third]  # option order, not the order posted; no sorting here
     assert _save(client, attempt_id, multiple.id, []).status_code == 200  # everything unticked
     assert _stored(app, multiple.id) == []
 
 
 def test_look_alike_option_ids_never_match(app: Flask, client: FlaskClient, people: dict, course_id: int,
                                            clock: Clock) -> None:
-    """LIKE's wildcards, part of an id, an id run together with another: refused, and the saved answer kept."""
+    """Wildcards, part of an id, an id run together with another: refused, and the saved answer kept."""
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
     single = _items(app, attempt_id)["single"]
@@ -122,6 +94,33 @@ def test_two_answers_to_a_one_answer_question_are_refused_with_the_reason(app: F
         assert _stored(app, item.id) is None
 
 
+def test_another_persons_attempt_is_not_found(app: Flask, client: FlaskClient, people: dict, course_id: int,
+                                              clock: Clock) -> None:
+    owner = app.test_client()
+    sign_in(owner, people["staff_email"])
+    attempt_id = start_attempt(owner, course_id)
+    single = _items(app, attempt_id)["single"]
+    sign_in(client, people["other_staff_email"])
+    assert _save(client, attempt_id, single.id, [single.options[0]["id"]]).status_code == 404
+    assert _stored(app, single.id) is None
+
+
+def _assert_signed_out(response) -> None:  # type: ignore[no-untyped-def]
+    assert response.status_code == 401
+    body = response.get_json()
+    assert body["message"] == SIGNED_OUT and body["signed_out"] is True and "/sign-in" in body["sign_in_url"]
+
+
+def test_a_signed_out_session_gets_401_with_the_message(app: Flask, client: FlaskClient, people: dict,
+                                                        course_id: int, clock: Clock) -> None:
+    sign_in(client, people["staff_email"])
+    attempt_id = start_attempt(client, course_id)
+    single = _items(app, attempt_id)["single"]
+    client.post("/sign-out")
+    _assert_signed_out(_save(client, attempt_id, single.id, [single.options[0]["id"]]))
+    assert _stored(app, single.id) is None
+
+
 def test_a_session_that_no_longer_counts_cannot_save(app: Flask, client: FlaskClient, people: dict,
                                                      course_id: int, clock: Clock) -> None:
     """A new sign-in nonce (password changed elsewhere) or a deactivated account ends the old session's saves."""
@@ -131,8 +130,7 @@ def test_a_session_that_no_longer_counts_cannot_save(app: Flask, client: FlaskCl
     with app.app_context():
         db.session.execute(update(User).where(User.id == people["staff"]).values(auth_nonce="renewed-elsewhere"))
         db.session.commit()
-    response = _save(client, attempt_id, single.id, [single.options[0]["id"]])
-    assert response.status_code in (302, 401)
+    _assert_signed_out(_save(client, attempt_id, single.id, [single.options[0]["id"]]))
     assert _stored(app, single.id) is None
 
     sign_in(client, people["staff_email"])
@@ -140,7 +138,7 @@ def test_a_session_that_no_longer_counts_cannot_save(app: Flask, client: FlaskCl
     with app.app_context():
         db.session.execute(update(User).where(User.id == people["staff"]).values(active=False))
         db.session.commit()
-    assert _save(client, attempt_id, single.id, [single.options[1]["id"]]).status_code in (302, 401)
+    _assert_signed_out(_save(client, attempt_id, single.id, [single.options[1]["id"]]))
     assert _stored(app, single.id) == [single.options[0]["id"]]
 
 
@@ -152,7 +150,7 @@ def _session_cookie(key: str, data: dict) -> str:
 
 
 def test_a_forged_session_cookie_saves_nothing(app: Flask, people: dict, course_id: int, clock: Clock) -> None:
-    """The identity the save trusts comes from the signed cookie: one not signed with the app's key is ignored."""
+    """Flask-Login trusts only the signed cookie: one not signed with the app's key is a signed-out request."""
     owner = app.test_client()
     sign_in(owner, people["staff_email"])
     attempt_id = start_attempt(owner, course_id)
@@ -161,7 +159,7 @@ def test_a_forged_session_cookie_saves_nothing(app: Flask, people: dict, course_
         identity = {"_user_id": f"{people['staff']}-{db.session.get(User, people['staff']).auth_nonce}"}
     forger = app.test_client()
     forger.set_cookie("session", _session_cookie("a-guessed-key", identity), domain="quizapp.test")
-    assert _save(forger, attempt_id, single.id, [single.options[0]["id"]]).status_code in (302, 401)
+    _assert_signed_out(_save(forger, attempt_id, single.id, [single.options[0]["id"]]))
     assert _stored(app, single.id) is None
     # The same cookie signed with the real key does save: the refusal above was the signature's doing.
     holder = app.test_client()
@@ -170,27 +168,71 @@ def test_a_forged_session_cookie_saves_nothing(app: Flask, people: dict, course_
     assert _stored(app, single.id) == [single.options[0]["id"]]
 
 
-@ON_POSTGRESQL  # SQLite has no server to drop a connection
-def test_a_connection_the_server_dropped_is_retried_once(app: Flask, client: FlaskClient, people: dict,
-                                                         course_id: int, clock: Clock) -> None:
-    assert app.extensions["quizapp.autocommit_engine"].dialect.name == "postgresql"
+def test_a_save_after_another_tab_submitted_is_refused_and_changes_nothing(app: Flask, client: FlaskClient,
+                                                                          people: dict, course_id: int,
+                                                                          clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
     single = _items(app, attempt_id)["single"]
-    assert _save(client, attempt_id, single.id, [single.options[0]["id"]]).status_code == 200  # pools one
+    assert client.post(f"/attempts/{attempt_id}/submit").status_code == 302
+    response = _save(client, attempt_id, single.id, [single.options[0]["id"]])
+    assert response.status_code == 409
+    assert response.get_json()["message"] == "This quiz has already been submitted, so the answer was not saved."
+    assert _stored(app, single.id) is None
+
+
+def test_a_refused_late_save_keeps_the_finalisation(app: Flask, client: FlaskClient, people: dict,
+                                                    course_id: int, clock: Clock) -> None:
+    """The view says, in one place, why this error response commits: the attempt it closed stays closed."""
+    sign_in(client, people["staff_email"])
+    attempt_id = start_attempt(client, course_id)
+    single = _items(app, attempt_id)["single"]
+    clock.advance(minutes=11)
+    response = _save(client, attempt_id, single.id, [single.options[0]["id"]])
+    assert response.status_code == 409 and response.get_json()["finished"] is True
     with app.app_context():
-        ended = db.session.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
-        db.session.commit()
-    assert ended >= 1
+        assert db.session.get(Attempt, attempt_id).state == "finished"
+    assert _stored(app, single.id) is None
+
+
+def test_a_connection_the_server_dropped_does_not_lose_the_next_save(app: Flask, client: FlaskClient, people: dict,
+                                                                     course_id: int, clock: Clock) -> None:
+    sign_in(client, people["staff_email"])
+    attempt_id = start_attempt(client, course_id)
+    single = _items(app, attempt_id)["single"]
+    assert _save(client, attempt_id, single.id, [single.options[0]["id"]]).status_code == 200
+    if app.extensions["quizapp.engine"].dialect.name == "postgresql":
+        with app.app_context():
+            ended = db.session.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+            db.session.commit()
+        assert ended >= 1
     assert _save(client, attempt_id, single.id, [single.options[1]["id"]]).status_code == 200
     assert _stored(app, single.id) == [single.options[1]["id"]]
 
 
-@ON_POSTGRESQL  # the compiled path is PostgreSQL's; SQLite runs statements through SQLAlchemy as they are
-def test_a_statement_that_needs_expanding_parameters_is_refused(app: Flask) -> None:
-    engine = app.extensions["quizapp.autocommit_engine"]
-    statement = update(AttemptQuestion).where(AttemptQuestion.id.in_([1, 2])).values(answer=[])
-    with pytest.raises(ValueError, match="plain named parameters"):
-        execute_alone(engine, statement, {})
+def test_a_refused_token_is_told_apart_from_a_network_problem_and_renewed(database_url: str, tmp_path,
+                                                                          people: dict, course_id: int) -> None:
+    """With CSRF on: a save with a token the server no longer takes says so (JSON), and a fresh one saves."""
+    from ..conftest import build_app
+    from ..factories import DEFAULT_PASSWORD
+
+    protected = build_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    client = protected.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    form_token = page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    client.post("/sign-in", data={"email": people["staff_email"], "password": DEFAULT_PASSWORD,
+                                  "csrf_token": form_token})
+    home = client.get("/courses/%d" % course_id).get_data(as_text=True)
+    token = home.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    started = client.post(f"/courses/{course_id}/start", data={"csrf_token": token})
+    attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])
+    single = _items(protected, attempt_id)["single"]
+    body = {"question": single.id, "options": [single.options[0]["id"]]}
+    stale = client.post(f"/attempts/{attempt_id}/answers", json=body, headers={"X-CSRFToken": "minted-long-ago"})
+    assert stale.status_code == 400 and stale.get_json()["stale_token"] is True
+    fresh = client.get(f"/attempts/{attempt_id}/token").get_json()["csrf_token"]
+    saved = client.post(f"/attempts/{attempt_id}/answers", json=body, headers={"X-CSRFToken": fresh})
+    assert saved.status_code == 200 and _stored(protected, single.id) == [single.options[0]["id"]]
+    db.dispose(protected)

@@ -3,20 +3,21 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from ...quiz.attempts import SaveRefused, answer_update, finalise, finalise_if_overdue, save_all, save_answer
+from ...certificates.issue import on_pass
+from ...config import now
 from ...engine import timing
 from ...engine.questions import kind_of
 from ...extensions import db
 from ...models import Attempt, AttemptQuestion, AttemptState, Certificate, FinishReason
-from ...config import now
-from ...certificates.issue import on_pass
+from ...quiz.attempts import SaveRefused, finalise, finalise_if_overdue, save_all, save_answer
 from ..forms import ConfirmForm
 from ..permissions import SIGNED_IN, allow, can_see_person
-from ..security import claimed_identity
+from ..security import keep_changes
 from . import bp
 
 
@@ -71,41 +72,34 @@ def _posted_answer() -> tuple[int, list[str]] | None:
     return item_id, options
 
 
-def _save_in_one_statement(attempt_id: int) -> tuple[Response, int] | None:
-    """The usual save: one UPDATE that checks the person, the attempt and the answer; None if it did not save."""
-    answer, identity = _posted_answer(), claimed_identity()
-    if answer is None or identity is None:
-        return None
-    update = answer_update(*identity, attempt_id, *answer, now())
-    if update is None or db.execute_alone(*update) != 1:
-        return None
-    return jsonify(saved=True), 200
-
-
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
-@allow(SIGNED_IN, shortcut=_save_in_one_statement)
+@allow(SIGNED_IN)
 def save(attempt_id: int) -> tuple[Response, int]:
-    """Save one answer (JSON from the page's script): {"question": id, "options": [ids]}.
-
-    Reached only when the one-statement save did not save: find out why, in full, and answer precisely.
-    """
+    """Save one answer (JSON from the page's script): {"question": id, "options": [ids]}."""
     answer = _posted_answer()
     if answer is None:
         _own_attempt(attempt_id, with_questions=False)  # someone else's attempt is still a 404
         return jsonify(saved=False, message="The answer could not be read. Reload the page and try again."), 400
     item_id, options = answer
     moment = now()
-    # Holding the question keeps it in the session's identity map, so save_answer finds it without a query.
-    attempt, _item = _attempt_with_item(attempt_id, item_id)
+    attempt, item = _attempt_with_item(attempt_id, item_id)
     try:
-        save_answer(db.session, attempt, item_id, options, moment)
+        saved = save_answer(db.session, attempt, item, options, moment)
     except SaveRefused as exc:
         closed = finalise_if_overdue(db.session, attempt, moment, on_pass)
-        db.session.commit()  # keep the finalisation even though this response is an error
+        keep_changes("a refused save may have finalised the attempt, which must stand")
         return jsonify(saved=False, message=str(exc), finished=closed,
                        result_url=url_for("staff.result", attempt_id=attempt.id) if closed else None), (
             409 if closed or attempt.state != AttemptState.IN_PROGRESS.value else 400)
-    return jsonify(saved=True, seconds_left=timing.seconds_left(attempt.deadline_at, moment)), 200
+    return jsonify(saved=True, options=saved, seconds_left=timing.seconds_left(attempt.deadline_at, moment)), 200
+
+
+@bp.route("/attempts/<int:attempt_id>/token")
+@allow(SIGNED_IN)
+def token(attempt_id: int) -> Response:
+    """A fresh CSRF token for the quiz page, so a long attempt never loses a save to an expired one."""
+    _own_attempt(attempt_id, with_questions=False)
+    return jsonify(csrf_token=generate_csrf())
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
