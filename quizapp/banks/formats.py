@@ -115,7 +115,8 @@ def complete_import(data: dict[str, Any], filename: str, *, bank_id: str | None 
     return {"id": bank_id, "title": title or _text(data.get("title")) or f"Imported from {name}",
             "edition": _text(data.get("edition")) or date.today().strftime("%Y-%m"),
             "summary": _text(data.get("summary")) or f"Questions imported from {name}.",
-            "learning": "", "sources": sources, "questions": questions}
+            "learning": "", "sources": sources, "questions": questions,
+            **{key: data[key] for key in ("reviewed_on", "review_by", "as_of_notes") if data.get(key)}}
 
 
 def _text(value: Any) -> str | None:

@@ -5,7 +5,7 @@ import re
 from typing import Any, Iterator
 
 from .formats import Interchange, LineMap, ParsedBank, register
-from .loader import html_to_text, meta_comment, read_meta
+from .loader import BANK_META, bank_meta, html_to_text, meta_comment, read_meta
 from .moodle_xml import moodle_fractions
 from .schema import BankError, BankSpec, QuestionSpec
 
@@ -82,7 +82,7 @@ def _strip_comments(block: list[tuple[int, str]], filename: str, bank: dict[str,
         if found and found[0] == "source":
             bank.setdefault("sources", []).append(found[1])
         elif found and found[0] == "bank":
-            bank.update({k: v for k, v in found[1].items() if k in ("id", "title", "edition", "summary")})
+            bank.update({k: v for k, v in found[1].items() if k in BANK_META})
         elif found:
             question_meta.update({k: v for k, v in found[1].items() if k in ("source", "tags")})
     return body, question_meta
@@ -179,7 +179,7 @@ def escape_gift(text: str) -> str:
 
 def write_gift(bank: BankSpec) -> str:
     """The bank as GIFT, with its id, sources and each question's source kept in // quizapp comments."""
-    out = ["// " + meta_comment("bank", bank.model_dump(include={"id", "title", "edition", "summary"}))]
+    out = ["// " + meta_comment("bank", bank_meta(bank))]
     out += ["// " + meta_comment("source", s.model_dump(exclude_none=True)) for s in bank.sources]
     for question in bank.questions:
         out += ["", *_question_gift(question)]

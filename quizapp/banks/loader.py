@@ -249,6 +249,15 @@ _BankDumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.o
 _BankDumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 
 
+# The bank's own fields that GIFT and Moodle XML exports carry in a quizapp-bank comment.
+BANK_META = {"id", "title", "edition", "summary", "reviewed_on", "review_by", "as_of_notes"}
+
+
+def bank_meta(bank: BankSpec) -> dict[str, Any]:
+    """The bank fields an interchange export keeps in its quizapp-bank comment (dates as ISO text)."""
+    return bank.model_dump(mode="json", include=BANK_META, exclude_none=True, exclude_defaults=False)
+
+
 def meta_comment(kind: str, payload: dict[str, Any]) -> str:
     """A 'quizapp-KIND: {json}' comment body that is safe inside both GIFT and XML comments."""
     return f"quizapp-{kind}: " + json.dumps(payload, ensure_ascii=False).replace("--", "-\\u002d")

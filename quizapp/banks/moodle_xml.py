@@ -7,7 +7,7 @@ from typing import Any
 from xml.parsers import expat
 
 from .formats import Interchange, LineMap, ParsedBank, register, slugify
-from .loader import html_to_text, meta_comment, read_meta
+from .loader import BANK_META, bank_meta, html_to_text, meta_comment, read_meta
 from .schema import BankError, BankSpec, QuestionSpec, is_slug
 
 MISSING = {"explanation": "no <generalfeedback> text to use as the explanation"}
@@ -121,7 +121,7 @@ class _Reader:
         if kind == "source":
             self.data.setdefault("sources", []).append(payload)
         elif kind == "bank" and question is None:
-            self.data.update({k: v for k, v in payload.items() if k in ("id", "title", "edition", "summary")})
+            self.data.update({k: v for k, v in payload.items() if k in BANK_META})
         elif kind == "question" and question is not None:
             question.update({k: v for k, v in payload.items() if k in ("source", "tags")})
 
@@ -195,7 +195,7 @@ def _convert(text: str | None, fmt: str) -> str:
 def write_moodle_xml(bank: BankSpec) -> str:
     """The bank as Moodle XML: multichoice (single or multiple) and truefalse, in plain_text format."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>",
-           f"<!-- {meta_comment('bank', bank.model_dump(include={'id', 'title', 'edition', 'summary'}))} -->"]
+           f"<!-- {meta_comment('bank', bank_meta(bank))} -->"]
     out += [f"<!-- {meta_comment('source', s.model_dump(exclude_none=True))} -->" for s in bank.sources]
     out += ['  <question type="category">',
             f"    <category><text>{escape('$course$/top/' + bank.title.replace('/', '//'))}</text></category>",
