@@ -17,19 +17,18 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
-
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quizapp import create_app  # noqa: E402
-from tests.dbs import scratch_database  # noqa: E402
-from quizapp.people.accounts import hash_password  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.migrate import upgrade  # noqa: E402
 from quizapp.models import School, StaffGroup, User  # noqa: E402
+from quizapp.people.accounts import hash_password  # noqa: E402
 from quizapp.people.csv_import import COLUMNS, preview  # noqa: E402
+from tests.dbs import scratch_database  # noqa: E402
 
 FIRST = ["Zoë", "Łukasz", "Gwenllïan", "Priya", "Oluwaseun", "Siobhán", "Mohammed", "Ffion", "Jack", "Aisha"]
 LAST = ["Ó Súilleabháin", "Wróblewski", "Ŵyn", "Natarajan", "Adeyemi", "Smith", "Ahmed", "Llewellyn-Jones"]

@@ -20,22 +20,23 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import event, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from quizapp import create_app  # noqa: E402
-from tests.dbs import scratch_database  # noqa: E402
-from quizapp.people.accounts import hash_password  # noqa: E402
 from quizapp.certificates.issue import add_months  # noqa: E402
 from quizapp.migrate import upgrade  # noqa: E402
 from quizapp.models import Attempt, Certificate, Course, CourseRequirement, School, StaffGroup, User  # noqa: E402
+from quizapp.people.accounts import hash_password  # noqa: E402
+from tests.dbs import scratch_database  # noqa: E402
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PASSWORD = "bench password not secret"
 ATTEMPTS_PER_PERSON = 40
 GROUPS = ["Teaching staff", "Support staff", "Volunteers", "Safeguarding team", "Office and site staff"]

@@ -16,10 +16,10 @@ import string
 import sys
 import time
 from collections.abc import Callable, Iterable
-from typing import TypeVar
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import reportlab
 from reportlab.pdfgen.canvas import Canvas

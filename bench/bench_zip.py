@@ -22,23 +22,23 @@ import tempfile
 import time
 import tracemalloc
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from quizapp import create_app  # noqa: E402
-from quizapp.people.accounts import hash_password  # noqa: E402
 from quizapp.certificates.issue import issue_for  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.migrate import upgrade  # noqa: E402
 from quizapp.models import Attempt, Course, School, User  # noqa: E402
+from quizapp.people.accounts import hash_password  # noqa: E402
 
 CONFIG = {"TESTING": True, "SECRET_KEY": "bench-only-secret", "WTF_CSRF_ENABLED": False,
           "RATELIMIT_ENABLED": False, "SERVER_NAME": "training.example"}
 PASSWORD = "bench password 2026"
-START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 STEP = timedelta(hours=7)  # 1,000 certificates spread over about ten months
 FIRST = ["Zoë", "Łukasz", "Gwenllïan", "Priya", "Oluwaseun", "Siobhán", "Mohammed", "Ffion", "Jack", "Aisha"]
 LAST = ["Ó Súilleabháin", "Wróblewski", "Ŵyn", "Natarajan", "Adeyemi", "Featherstonehaugh-Cholmondeley",

@@ -7,10 +7,9 @@ import subprocess  # nosec B404 - starts gunicorn from this virtualenv on loopba
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
-
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -30,10 +29,10 @@ def temporary_database(server_url: str):  # type: ignore[no-untyped-def]
 def migrate_and_seed(database_url: str, staff: int) -> int:
     """Migrate, then add `staff` people (one shared password hash) and a 12-question course; returns its id."""
     from quizapp import create_app
-    from quizapp.people.accounts import hash_password
     from quizapp.extensions import db
     from quizapp.migrate import upgrade
     from quizapp.models import Course, CourseBank, Question, QuestionBank, School, StaffGroup, User
+    from quizapp.people.accounts import hash_password
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "seeding"})
     with app.app_context():

@@ -8,9 +8,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from . import migrate
-from .people.accounts import AccountError, NewUser, create_user
 from .extensions import db
 from .models import Role
+from .people.accounts import AccountError, NewUser, create_user
 
 db_cli = AppGroup("db", help="Upgrade or downgrade the database schema (Alembic).")
 users_cli = AppGroup("users", help="Manage people.")
@@ -101,9 +101,9 @@ attempts_cli = AppGroup("attempts", help="Quiz attempts.")
 @attempts_cli.command("close-expired")
 def attempts_close_expired() -> None:
     """Finalise every attempt left past its deadline (idempotent; run from cron every minute)."""
-    from .quiz.attempts import close_expired
     from .certificates.issue import on_pass
     from .config import now
+    from .quiz.attempts import close_expired
 
     count = close_expired(db.session, now(), on_pass)
     db.session.commit()
@@ -119,9 +119,9 @@ reminders_cli = AppGroup("reminders", help="E-mail reminders about training that
 def reminders_send(dry_run: bool) -> None:
     """Remind each person due, expired or not started (at most weekly per course) and send DSL digests."""
     from .certificates.issue import org_settings
+    from .config import base_url, now
     from .notify.mail import settings_for
     from .notify.reminders import plan_reminders, planned_summary, send_plan
-    from .config import base_url, now
 
     moment, settings = now(), org_settings(db.session)
     plan = plan_reminders(db.session, moment, settings.due_soon_days)

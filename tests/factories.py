@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quizapp.people.accounts import hash_password
 from quizapp.certificates.issue import issue_for
 from quizapp.models import Attempt, Certificate, Course, FinishReason, School, StaffGroup, User
+from quizapp.people.accounts import hash_password
 from quizapp.quiz.attempts import finalise, save_all, start_or_resume
 
 DEFAULT_PASSWORD = "correct horse battery"

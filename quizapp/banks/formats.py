@@ -3,15 +3,28 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 
-from .schema import (BankError, BankInvalid, BankSpec, Loc, OptionSpec, QuestionSpec, RuleViolations, SourceSpec,
-                     bank_problems, is_slug, learning_problems, question_problems)
+from .schema import (
+    BankError,
+    BankInvalid,
+    BankSpec,
+    Loc,
+    OptionSpec,
+    QuestionSpec,
+    RuleViolations,
+    SourceSpec,
+    bank_problems,
+    is_slug,
+    learning_problems,
+    question_problems,
+)
 
 FORMATS = ("yaml", "gift", "moodle-xml", "aiken")
 IMPORTED_SOURCE = "imported"

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .formats import Interchange, LineMap, ParsedBank, register
 from .loader import BANK_META, bank_meta, html_to_text, meta_comment, read_meta

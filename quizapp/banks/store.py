@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, insert, select, update

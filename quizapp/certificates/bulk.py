@@ -5,8 +5,8 @@ import csv
 import io
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import Callable, Iterator
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
@@ -37,7 +37,7 @@ class AsAt:
 
 def as_at(day: date, now: datetime, due_soon_days: int) -> AsAt:
     """The moments for a day; today's quizzes count as running only while they still accept answers."""
-    cutoff = datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    cutoff = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
     return AsAt(day=day, cutoff=cutoff, live_at=min(now, cutoff), due_soon_days=due_soon_days)
 
 

@@ -8,13 +8,13 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..quiz.attempts import finalise, new_attempt
 from ..banks.commands import SHIPPED
 from ..banks.loader import load_bank_dir
 from ..banks.store import apply_import
 from ..certificates.issue import issue_for
-from ..quiz.courses import CourseInput, live_counts, save_course
 from ..models import Course, CourseBank, FinishReason, QuestionBank, Role, StaffGroup, User
+from ..quiz.attempts import finalise, new_attempt
+from ..quiz.courses import CourseInput, live_counts, save_course
 
 ANNUAL = ["sextortion-signs", "doxing", "mandatory-reporting"]
 RECRUITERS = ["dbs-filtering"]  # for people who check applicants: the office and the safeguarding team

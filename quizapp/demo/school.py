@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..people.accounts import hash_password
 from ..db import utcnow
-from .history import seed_history
 from ..models import OrgSettings, Role, School, StaffGroup, User
+from ..people.accounts import hash_password
+from .history import seed_history
 
 CREDENTIALS_FILE = "demo-credentials.txt"
 GROUPS = ["Teaching staff", "Support staff", "Volunteers", "Safeguarding team", "Office and site staff"]

@@ -1,9 +1,10 @@
 """Access rules, one small class each: given `now`, each returns a reason when it blocks."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from . import timing
 

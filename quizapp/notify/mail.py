@@ -4,12 +4,13 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..db import utcnow
 

@@ -1,9 +1,10 @@
 """Sending set-password links by e-mail: invitations for new people and password resets."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 import enum
 import hmac
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from ..people.accounts import check_password_rules, hash_password
 from ..audit import record
 from ..models import User
+from ..people.accounts import check_password_rules, hash_password
 
 
 class Purpose(enum.StrEnum):

@@ -7,9 +7,9 @@ from typing import Union
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..people.accounts import AccountError
 from ..audit import record
 from ..models import CourseRequirement, School, StaffGroup, User
+from ..people.accounts import AccountError
 
 Unit = Union[School, StaffGroup]
 

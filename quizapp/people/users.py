@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..people.accounts import AccountError, NewUser, create_user, normalise_email
 from ..audit import record
 from ..models import Role, School, StaffGroup, User
+from ..people.accounts import AccountError, NewUser, create_user, normalise_email
 from .tokens import rotate_nonce
 
 STATUSES = ("active", "deactivated", "all")

@@ -9,12 +9,12 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..people.accounts import AccountError, find_by_email, normalise_email
+from ..config import base_url, now
 from ..extensions import db, limiter
 from ..notify.mail import MailError, settings_for
+from ..people.accounts import AccountError, find_by_email, normalise_email
 from ..people.invitations import send_links
 from ..people.tokens import LinkError, LinkProblem, Purpose, lifetime, read_token, set_password
-from ..config import base_url, now
 from .permissions import PUBLIC, allow
 
 bp = Blueprint("account", __name__, url_prefix="/account")

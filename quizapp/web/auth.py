@@ -6,10 +6,10 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from ..people.accounts import authenticate
 from ..audit import record
 from ..db import utcnow
 from ..extensions import db, limiter
+from ..people.accounts import authenticate
 from .forms import SignInForm
 from .main import landing_url
 from .permissions import PUBLIC, SIGNED_IN, allow

@@ -23,9 +23,9 @@ from ..compliance.person import person_record
 from ..compliance.requirements import Requirements, load_requirements
 from ..compliance.status import LABELS
 from ..compliance.summary import COUNTED, summarise
+from ..config import now
 from ..extensions import db
 from ..models import Role, School, StaffGroup, User
-from ..config import now
 from .context import ukdate, ukdatetime
 from .permissions import allow, require_person
 

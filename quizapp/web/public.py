@@ -5,13 +5,13 @@ from flask import Blueprint, render_template, request
 from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField
 from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from ..certificates.verify import MAX_PDF_BYTES, Verdict, find_by_code, find_by_pdf, looks_like_pdf, verdict
-from ..extensions import db, limiter
 from ..config import now
+from ..extensions import db, limiter
 from .permissions import PUBLIC, allow
 
 bp = Blueprint("public", __name__)

@@ -8,11 +8,11 @@ from werkzeug.wrappers import Response
 
 from ..audit import record
 from ..certificates.issue import org_settings
+from ..config import base_url, now
 from ..extensions import db
 from ..models import Role, School
 from ..notify.mail import settings_for
 from ..notify.reminders import plan_reminders, planned_summary, send_plan
-from ..config import base_url, now
 from .forms import ConfirmForm
 from .permissions import allow
 

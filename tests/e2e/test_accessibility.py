@@ -6,7 +6,8 @@ objects of "staff" in school A, and checked when it answers with HTML. A new blu
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 

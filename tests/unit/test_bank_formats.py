@@ -5,8 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.banks import (FORMATS, BankInvalid, BankSpec, format_from_filename, load_bank_dir, load_bank_file,
-                           read_bank, write_bank)
+from quizapp.banks import (
+    FORMATS,
+    BankInvalid,
+    BankSpec,
+    format_from_filename,
+    load_bank_dir,
+    load_bank_file,
+    read_bank,
+    write_bank,
+)
 from quizapp.banks.moodle_xml import parse_xml
 
 FIXTURES = Path(__file__).parent / "fixtures"

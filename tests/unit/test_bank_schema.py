@@ -10,8 +10,18 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from quizapp.banks import (BankError, BankInvalid, BankSpec, OptionSpec, QuestionSpec, SourceSpec, dump_bank_yaml,
-                           load_bank_dir, load_bank_file, load_bank_text)
+from quizapp.banks import (
+    BankError,
+    BankInvalid,
+    BankSpec,
+    OptionSpec,
+    QuestionSpec,
+    SourceSpec,
+    dump_bank_yaml,
+    load_bank_dir,
+    load_bank_file,
+    load_bank_text,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHIPPED = Path(__file__).resolve().parents[2] / "question_banks"

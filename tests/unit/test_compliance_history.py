@@ -1,7 +1,7 @@
 """"As at" an earlier day, from the stored history: people, certificates and quizzes as they stood then."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,7 @@ from ..factories import make_course, make_user
 from ..web.dsl_helpers import T0, attempt, backdate_people, certificate, require
 
 D = date(2026, 6, 1)
-END_OF_D = datetime(2026, 6, 2, tzinfo=timezone.utc)
+END_OF_D = datetime(2026, 6, 2, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
@@ -31,21 +31,21 @@ def _setup(session: Session) -> None:
     people = {name: make_user(session, first_name=name) for name in (
         "revoked_later", "revoked_on_d", "leaver", "joiner", "retaking_over_midnight", "issued_after",
         "reissued_after")}
-    certificate(session, people["revoked_later"], course, datetime(2026, 1, 10, tzinfo=timezone.utc),
-                date(2027, 1, 10), revoked=datetime(2026, 9, 1, tzinfo=timezone.utc))
-    certificate(session, people["revoked_on_d"], course, datetime(2026, 1, 10, tzinfo=timezone.utc),
+    certificate(session, people["revoked_later"], course, datetime(2026, 1, 10, tzinfo=UTC),
+                date(2027, 1, 10), revoked=datetime(2026, 9, 1, tzinfo=UTC))
+    certificate(session, people["revoked_on_d"], course, datetime(2026, 1, 10, tzinfo=UTC),
                 date(2027, 1, 10), revoked=END_OF_D - 14 * HOUR)
-    certificate(session, people["leaver"], course, datetime(2026, 2, 1, tzinfo=timezone.utc), date(2026, 6, 20))
+    certificate(session, people["leaver"], course, datetime(2026, 2, 1, tzinfo=UTC), date(2026, 6, 20))
     attempt(session, people["retaking_over_midnight"], course, END_OF_D - timedelta(minutes=5), minutes=15,
             finished=END_OF_D + timedelta(minutes=5), passed=False)
     certificate(session, people["issued_after"], course, END_OF_D + HOUR, date(2027, 6, 2))
-    original = certificate(session, people["reissued_after"], course, datetime(2025, 12, 1, tzinfo=timezone.utc),
-                           date(2026, 12, 1), superseded=datetime(2026, 8, 1, tzinfo=timezone.utc))
-    certificate(session, people["reissued_after"], course, datetime(2026, 8, 1, tzinfo=timezone.utc),
+    original = certificate(session, people["reissued_after"], course, datetime(2025, 12, 1, tzinfo=UTC),
+                           date(2026, 12, 1), superseded=datetime(2026, 8, 1, tzinfo=UTC))
+    certificate(session, people["reissued_after"], course, datetime(2026, 8, 1, tzinfo=UTC),
                 date(2026, 12, 1), reissue_of=original)
     backdate_people(session)
-    people["leaver"].active, people["leaver"].deactivated_at = False, datetime(2026, 8, 1, tzinfo=timezone.utc)
-    people["joiner"].created_at = datetime(2026, 7, 1, tzinfo=timezone.utc)
+    people["leaver"].active, people["leaver"].deactivated_at = False, datetime(2026, 8, 1, tzinfo=UTC)
+    people["joiner"].created_at = datetime(2026, 7, 1, tzinfo=UTC)
     session.flush()
 
 

@@ -5,10 +5,11 @@ import email
 import socket
 import ssl
 import subprocess  # nosec B404 - test-only: makes a throwaway certificate with the openssl tool
+from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller

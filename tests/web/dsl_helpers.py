@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -12,16 +12,15 @@ from flask import Flask
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
-from quizapp.models import Attempt, Certificate, Course, CourseRequirement, User
-
 from quizapp.extensions import db
+from quizapp.models import Attempt, Certificate, Course, CourseRequirement, User
 
 from ..clock import Clock
 from ..factories import get_or_create_group, make_course
 
-T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # tests.clock.Clock's default "now"
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # tests.clock.Clock's default "now"
 D0 = T0.date()
-LONG_AGO = datetime(2020, 1, 1, tzinfo=timezone.utc)
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 _numbers = itertools.count(1)
 DAY = timedelta(days=1)
 NAMES = {"admin": "Ada", "dsl": "Dee", "other_dsl": "Ola", "staff": "Sam", "other_staff": "Tia", "far_staff": "Fay"}

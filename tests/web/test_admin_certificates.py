@@ -6,7 +6,7 @@ import hashlib
 import io
 import re
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -22,7 +22,7 @@ from ..conftest import sign_in
 from ..factories import make_course, make_user
 from .certificate_helpers import certify
 
-START = datetime(2026, 1, 10, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture()

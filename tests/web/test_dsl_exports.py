@@ -17,9 +17,7 @@ from quizapp.web.context import ukdate
 
 from ..conftest import sign_in
 from ..factories import make_course, make_user
-from .dsl_helpers import (  # noqa: F401  (clock and world are fixtures)
-    D0, T0, attempt, backdate_people, certificate, clock, require, table_rows, world)
-
+from .dsl_helpers import D0, T0, attempt, backdate_people, certificate, clock, require, table_rows, world  # noqa: F401  (clock and world are fixtures)
 
 DAY = timedelta(days=1)
 

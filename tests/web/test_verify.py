@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -100,7 +100,7 @@ def test_revoked_certificate_shows_the_date_but_not_the_reason(app: Flask, clien
     with app.app_context():
         admin = db.session.get(User, people["admin"])
         revoke(db.session, db.session.get(Certificate, cert["id"]), admin, "Issued to the wrong person",
-               datetime(2026, 12, 1, 16, 30, tzinfo=timezone.utc))
+               datetime(2026, 12, 1, 16, 30, tzinfo=UTC))
         db.session.commit()
     html = client.get(f"/verify/{cert['code']}").get_data(as_text=True)
     assert "Revoked This certificate was revoked on 1 December 2026 and is no longer valid." in _result(html)

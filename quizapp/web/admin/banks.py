@@ -15,10 +15,10 @@ from ...audit import record
 from ...banks.formats import FORMATS, format_from_filename, read_bank, write_bank
 from ...banks.schema import BankInvalid
 from ...banks.store import apply_import, plan_import, spec_from_db
-from ...quiz.courses import live_counts
 from ...db import utcnow
 from ...extensions import db
 from ...models import CourseBank, Question, QuestionBank, Role
+from ...quiz.courses import live_counts
 from ..permissions import allow
 from . import bp
 

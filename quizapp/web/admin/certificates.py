@@ -12,9 +12,9 @@ from ...audit import record
 from ...certificates import search
 from ...certificates.bulk import with_pdfs, zip_stream
 from ...certificates.manage import Refused, reissue, reissue_refusal, revoke
+from ...config import base_url, now
 from ...extensions import db
 from ...models import Certificate, Course, Role, School
-from ...config import base_url, now
 from ..permissions import allow, require_person
 from ..staff.records import download_name
 from ..urls import safe_next

@@ -11,9 +11,9 @@ from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from ...audit import record
-from ...quiz.courses import CourseError, CourseInput, live_counts, save_course
 from ...extensions import db
 from ...models import Course, CourseBank, QuestionBank, Role, StaffGroup
+from ...quiz.courses import CourseError, CourseInput, live_counts, save_course
 from ..forms import ConfirmForm
 from ..permissions import allow
 from . import bp

@@ -7,9 +7,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ...people.accounts import AccountError
 from ...extensions import db
 from ...models import Role
+from ...people.accounts import AccountError
 from ...people.units import GROUP, SCHOOL, Unit, UnitKind, add_unit, delete_unit, list_units, rename_unit
 from ..forms import ConfirmForm
 from ..permissions import allow

@@ -6,14 +6,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from ...people.accounts import AccountError
+from ...config import base_url, now
 from ...extensions import db
 from ...models import Role, School, StaffGroup, User
 from ...notify.mail import settings_for
 from ...people import users as ops
+from ...people.accounts import AccountError
 from ...people.invitations import SendResult, send_links
 from ...people.tokens import Purpose
-from ...config import base_url, now
 from ..forms import ConfirmForm
 from ..permissions import allow
 from . import bp

@@ -11,8 +11,8 @@ from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ...people.accounts import AccountError
 from ...models import Role, School, StaffGroup
+from ...people.accounts import AccountError
 
 ROLE_CHOICES = [SelectChoice(Role.STAFF.value, "Staff"), SelectChoice(Role.DSL.value, "DSL"),
                 SelectChoice(Role.ADMIN.value, "Admin")]

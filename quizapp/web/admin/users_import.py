@@ -6,12 +6,12 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
+from ...config import now
 from ...extensions import db
 from ...models import Role
 from ...people.csv_apply import PayloadError, apply, read_payload, sign_payload
-from ...people.users import without_password
 from ...people.csv_import import COLUMNS, MAX_BYTES, MAX_ROWS, ImportRefused, ParsedFile, Preview, check, preview
-from ...config import now
+from ...people.users import without_password
 from ..permissions import allow
 from . import bp
 from .users_forms import ConfirmImportForm, ImportForm, InviteManyForm

@@ -11,9 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from ...audit import record
 from ...certificates.issue import pdf_bytes
+from ...config import now
 from ...extensions import db
 from ...models import Attempt, AttemptState, Certificate
-from ...config import now
 from ..permissions import SIGNED_IN, allow, can_see_person
 from . import bp
 

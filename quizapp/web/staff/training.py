@@ -5,15 +5,14 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ...quiz.attempts import in_progress, start_context, start_or_resume
-from ...certificates.issue import org_settings
+from ...certificates.issue import on_pass, org_settings
+from ...config import now
 from ...engine import rules, timing
 from ...engine.draw import NotEnoughQuestions
 from ...extensions import db
 from ...models import Attempt, Course
+from ...quiz.attempts import in_progress, start_context, start_or_resume
 from ...quiz.training import training_lines
-from ...config import now
-from ...certificates.issue import on_pass
 from ..forms import ConfirmForm
 from ..markdown import render_markdown
 from ..permissions import SIGNED_IN, allow
