@@ -151,7 +151,7 @@ def measure(url: str, runs: int) -> dict[str, tuple[float, float, int]]:
     for label, url_path in PAGES.items():
         assert client.get(url_path).status_code == 200  # warm-up (creates the settings row once)
         statements: list[str] = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        listener = lambda *args, sink=statements: sink.append(args[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         samples = []
         for _ in range(runs):

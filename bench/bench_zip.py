@@ -11,6 +11,7 @@ tracemalloc for the peak of Python allocations (tracemalloc slows allocation, so
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -97,10 +98,8 @@ def _status_mb(field: str) -> float:
 
 def _reset_high_water_mark() -> None:
     # Signing in runs scrypt, which briefly takes 32 MB; reset the mark so it reflects only the download.
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def stream(url: str, issued_to: str | None, out: Path, trace: bool) -> dict[str, float]:

@@ -237,7 +237,7 @@ class Level:
 
     def ratios(self, floors: list[Sample]) -> list[float]:
         """Save throughput over one floor's throughput, run by run (each pair measured back to back)."""
-        return [q["save"].throughput / f.throughput for q, f in zip(self.quiz, floors) if f.wall]
+        return [q["save"].throughput / f.throughput for q, f in zip(self.quiz, floors, strict=True) if f.wall]
 
 
 def _median(values: list[float]) -> float:
@@ -246,46 +246,69 @@ def _median(values: list[float]) -> float:
 
 def report(levels: dict[int, Level], args: argparse.Namespace) -> str:
     """A Markdown table of the run: medians over the repeats, percentiles over every save."""
-    lines = [f"Measured {date.today().isoformat()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
-             f"gunicorn {args.workers} workers x {args.threads} threads (gthread), PostgreSQL, "
-             f"saves for {args.seconds:g} s, {args.repeats} run(s) per level"
-             + ("" if args.quiz_only else " (saves, floor, secure floor in turn)") + f", load average {args.load_before:.1f} before the run, "
-             + (f"about {args.pause:g} s between one user's saves." if args.pause
-                else "no pause between requests."), "",
-             "| users | saves/s | save p50 | save p95 | save p99 | floor req/s | floor p95 | ratio (runs) "
-             "| secure floor req/s | of secure floor | sign-in p95 | submit p95 | errors |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        f"Measured {date.today().isoformat()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"gunicorn {args.workers} workers x {args.threads} threads (gthread), PostgreSQL, "
+        f"saves for {args.seconds:g} s, {args.repeats} run(s) per level"
+        + ("" if args.quiz_only else " (saves, floor, secure floor in turn)")
+        + f", load average {args.load_before:.1f} before the run, "
+        + (f"about {args.pause:g} s between one user's saves." if args.pause else "no pause between requests."),
+        "",
+        "| users | saves/s | save p50 | save p95 | save p99 | floor req/s | floor p95 | ratio (runs) "
+        "| secure floor req/s | of secure floor | sign-in p95 | submit p95 | errors |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for n, level in levels.items():
         saves, floor = level.pooled("save"), Sample([x for f in level.floor for x in f.latencies])
         ratios = level.ratios(level.floor)
-        errors = (sum(level.pooled(p).errors for p in ("sign_in", "save", "submit"))
-                  + sum(f.errors for f in level.floor + level.secure))
+        errors = sum(level.pooled(p).errors for p in ("sign_in", "save", "submit")) + sum(
+            f.errors for f in level.floor + level.secure
+        )
         spread = f" ({min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
-        floor_cells = (f"{_median([f.throughput for f in level.floor]):.0f} | {floor.pct(95):.1f} ms "
-                       f"| {_median(ratios):.2f}{spread} | {_median([f.throughput for f in level.secure]):.0f} "
-                       f"| {_median(level.ratios(level.secure)):.2f}") if level.floor else "- | - | - | - | -"
-        lines.append(f"| {n} | {_median([q['save'].throughput for q in level.quiz]):.0f} | {saves.pct(50):.1f} ms "
-                     f"| {saves.pct(95):.1f} ms | {saves.pct(99):.1f} ms | {floor_cells} "
-                     f"| {level.pooled('sign_in').pct(95):.0f} ms | {level.pooled('submit').pct(95):.0f} ms "
-                     f"| {errors} |")
+        floor_cells = (
+            (
+                f"{_median([f.throughput for f in level.floor]):.0f} | {floor.pct(95):.1f} ms "
+                f"| {_median(ratios):.2f}{spread} | {_median([f.throughput for f in level.secure]):.0f} "
+                f"| {_median(level.ratios(level.secure)):.2f}"
+            )
+            if level.floor
+            else "- | - | - | - | -"
+        )
+        lines.append(
+            f"| {n} | {_median([q['save'].throughput for q in level.quiz]):.0f} | {saves.pct(50):.1f} ms "
+            f"| {saves.pct(95):.1f} ms | {saves.pct(99):.1f} ms | {floor_cells} "
+            f"| {level.pooled('sign_in').pct(95):.0f} ms | {level.pooled('submit').pct(95):.0f} ms "
+            f"| {errors} |"
+        )
     return "\n".join(lines)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="20,50,100", help="concurrent staff per level (default 20,50,100)")
-    parser.add_argument("--seconds", type=float, default=10.0,
-                        help="length of each save phase and each floor run (default 10)")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="runs per level, each quiz run followed by a run of each floor (default 3)")
+    parser.add_argument(
+        "--seconds", type=float, default=10.0, help="length of each save phase and each floor run (default 10)"
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="runs per level, each quiz run followed by a run of each floor (default 3)",
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--pause", type=float, default=0.0,
-                        help="seconds between one user's saves (default 0: as fast as the server allows)")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds between one user's saves (default 0: as fast as the server allows)",
+    )
     parser.add_argument("--quiz-only", action="store_true", help="skip the floor (for --pause runs)")
     parser.add_argument("--limit", type=float, default=180.0, help="seconds allowed per phase (default 180)")
-    parser.add_argument("--database-server", default=os.environ.get(
-        "QUIZAPP_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--database-server",
+        default=os.environ.get("QUIZAPP_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+    )
     args = parser.parse_args(argv)
     args.level_list = [int(n) for n in args.levels.split(",")]
     if max(args.level_list) > 500 or not 1 <= args.seconds <= 120 or not 1 <= args.repeats <= 10:
@@ -307,15 +330,15 @@ def _run(args: argparse.Namespace, levels: dict[int, Level], course_id: int, bas
     asyncio.run(floor_level(secure_base, min(levels), 2, args.limit, secure_headers))
     for n, level in levels.items():
         for run in range(1, args.repeats + 1):
-            level.quiz.append(asyncio.run(quiz_level(app_base, n, args.seconds, course_id, args.limit,
-                                                     args.pause))[0])
+            level.quiz.append(asyncio.run(quiz_level(app_base, n, args.seconds, course_id, args.limit, args.pause))[0])
             message = f"{n} users, run {run}: {level.quiz[-1]['save'].throughput:.0f} saves/s"
             if not args.quiz_only:
                 level.floor.append(asyncio.run(floor_level(floor_base, n, args.seconds, args.limit, shape)))
-                level.secure.append(asyncio.run(floor_level(secure_base, n, args.seconds, args.limit,
-                                                            secure_headers)))
-                message += (f", floor {level.floor[-1].throughput:.0f} req/s, "
-                            f"secure floor {level.secure[-1].throughput:.0f} req/s")
+                level.secure.append(asyncio.run(floor_level(secure_base, n, args.seconds, args.limit, secure_headers)))
+                message += (
+                    f", floor {level.floor[-1].throughput:.0f} req/s, "
+                    f"secure floor {level.secure[-1].throughput:.0f} req/s"
+                )
             print(message, file=sys.stderr)
 
 
@@ -329,14 +352,24 @@ def main(argv: list[str] | None = None) -> None:
         conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
         create_table(conninfo)
         key = secrets.token_urlsafe(32)
-        env = {"QUIZAPP_DATABASE_URL": url, "QUIZAPP_SECRET_KEY": key,
-               "QUIZAPP_ENV": "development"}  # production would mark cookies Secure, unusable over plain http
+        env = {
+            "QUIZAPP_DATABASE_URL": url,
+            "QUIZAPP_SECRET_KEY": key,
+            "QUIZAPP_ENV": "development",
+        }  # production would mark cookies Secure, unusable over plain http
         # All servers run throughout (an idle gunicorn costs nothing), so each quiz run and its floor runs
         # meet the same conditions on a machine whose speed drifts from minute to minute.
-        with gunicorn("wsgi:app", args.workers, args.threads, env, "/healthz") as app_base, \
-                gunicorn("bench.floor_app:app", args.workers, args.threads, {}, "/healthz") as floor_base, \
-                gunicorn("bench.secure_floor_app:app", args.workers, args.threads,
-                         {"BENCH_DATABASE_URL": conninfo, "BENCH_SECRET_KEY": key}, "/healthz") as secure_base:
+        with (
+            gunicorn("wsgi:app", args.workers, args.threads, env, "/healthz") as app_base,
+            gunicorn("bench.floor_app:app", args.workers, args.threads, {}, "/healthz") as floor_base,
+            gunicorn(
+                "bench.secure_floor_app:app",
+                args.workers,
+                args.threads,
+                {"BENCH_DATABASE_URL": conninfo, "BENCH_SECRET_KEY": key},
+                "/healthz",
+            ) as secure_base,
+        ):
             _run(args, levels, course_id, (app_base, floor_base, secure_base))
     print(report(levels, args))
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
@@ -76,7 +76,9 @@ class Database:
     """Holds the per-app engine and a session scoped to the current app context."""
 
     def __init__(self) -> None:
-        self.session: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_scope)
+        self._scoped: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_scope)
+        # The scoped proxy forwards every Session method, so domain code typed for a Session takes it as one.
+        self.session: Session = cast(Session, self._scoped)
 
     @staticmethod
     def _new_session() -> Session:
@@ -90,7 +92,7 @@ class Database:
         def _remove_session(exc: BaseException | None) -> None:
             if exc is not None and self.session_started:
                 self.session.rollback()
-            self.session.remove()
+            self._scoped.remove()
 
     @staticmethod
     def dispose(app: Flask) -> None:
@@ -105,4 +107,4 @@ class Database:
     @property
     def session_started(self) -> bool:
         """Whether this app context has used its session (a request that never did has nothing to commit)."""
-        return self.session.registry.has()
+        return self._scoped.registry.has()

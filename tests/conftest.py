@@ -18,6 +18,7 @@ from quizapp.models import Base
 from .clock import Clock
 from .dbs import backends, temporary_database
 from .factories import DEFAULT_PASSWORD, make_cast
+from .smtp import Inbox, start_server
 
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
                "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "quizapp.test"}
@@ -134,3 +135,11 @@ def counted_statements(app: Flask) -> Iterator[list[str]]:
 def queries(app: Flask) -> Callable[[], AbstractContextManager[list[str]]]:
     """`with queries() as seen:` collects the SQL statements the block sends (the one query counter)."""
     return lambda: counted_statements(app)
+
+
+@pytest.fixture()
+def smtp_inbox() -> Iterator[Inbox]:
+    """A plain SMTP server (aiosmtpd) that records what it receives."""
+    inbox, controller = start_server()
+    yield inbox
+    controller.stop()

@@ -159,13 +159,13 @@ def _text(raw: str, fmt: str) -> str:
 
 def _hold_escapes(text: str) -> str:
     text = text.translate({ord(h): None for h in _HOLDERS})
-    for escaped, holder in zip(_ESCAPES, _HOLDERS):
+    for escaped, holder in zip(_ESCAPES, _HOLDERS, strict=True):
         text = text.replace(escaped, holder)
     return text
 
 
 def _release(text: str) -> str:
-    for holder, plain in zip(_HOLDERS, _PLAIN):
+    for holder, plain in zip(_HOLDERS, _PLAIN, strict=True):
         text = text.replace(holder, plain)
     return text
 
@@ -198,7 +198,7 @@ def _question_gift(question: QuestionSpec) -> list[str]:
         return ["// " + meta_comment("question", meta), head + truth, feedback, "}"]
     lines = ["// " + meta_comment("question", meta), head]
     weights = _weights(question)
-    for option, weight in zip(question.options, weights):
+    for option, weight in zip(question.options, weights, strict=True):
         lines.append(f"\t{weight}{escape_gift(option.text)}")
     return [*lines, feedback, "}"]
 

@@ -177,7 +177,7 @@ def _true_false(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
     texts = [o["text"].strip().lower() for o in options]
     if sorted(texts) != ["false", "true"]:
         texts = ["true", "false"]
-    return [{"text": text.capitalize(), "correct": o["correct"]} for text, o in zip(texts, options)]
+    return [{"text": text.capitalize(), "correct": o["correct"]} for text, o in zip(texts, options, strict=True)]
 
 
 def _format_of(element: Element | None, default: str) -> str:
@@ -219,7 +219,7 @@ def _question_xml(question: QuestionSpec) -> list[str]:
     if kind == "multichoice":
         out += [f"    <single>{'true' if question.type == 'single' else 'false'}</single>",
                 "    <shuffleanswers>true</shuffleanswers>", "    <answernumbering>abc</answernumbering>"]
-    for option, fraction in zip(question.options, moodle_fractions(question)):
+    for option, fraction in zip(question.options, moodle_fractions(question), strict=True):
         text = option.text.lower() if kind == "truefalse" else option.text
         fmt = "moodle_auto_format" if kind == "truefalse" else "plain_text"
         out.append(f'    <answer fraction="{fraction}" format="{fmt}"><text>{_cdata(text)}</text>'

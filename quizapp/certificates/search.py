@@ -43,7 +43,7 @@ class Criteria:
 
 def status_clause(status: str, today: date) -> ColumnElement[bool]:
     """SQL for one status, with the same precedence as certificate_status (revoked, superseded, then dates)."""
-    live = and_(Certificate.revoked_at.is_(None), Certificate.superseded_at.is_(None))
+    live = Certificate.counts
     clauses: dict[str, ColumnElement[bool]] = {
         "revoked": Certificate.revoked_at.is_not(None),
         "superseded": and_(Certificate.revoked_at.is_(None), Certificate.superseded_at.is_not(None)),

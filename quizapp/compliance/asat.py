@@ -66,9 +66,7 @@ def held_certificates(when: AsAt, user_ids: UserIds | None = None,
     only_course = [] if course_id is None else [Certificate.course_id == course_id]
     return (select(Certificate.user_id, Certificate.course_id,
                    func.max(Certificate.valid_until).label("valid_until"))
-            .where(*_narrowed(Certificate.user_id, user_ids), *only_course, Certificate.issued_at < when.cutoff,
-                   or_(Certificate.revoked_at.is_(None), Certificate.revoked_at >= when.cutoff),
-                   or_(Certificate.superseded_at.is_(None), Certificate.superseded_at >= when.cutoff))
+            .where(*_narrowed(Certificate.user_id, user_ids), *only_course, Certificate.counted_at(when.cutoff))
             .group_by(Certificate.user_id, Certificate.course_id))
 
 

@@ -54,7 +54,11 @@ def _standings(session: Session, person: User, when: AsAt, reqs: Requirements) -
                          person.staff_group.name if person.staff_group else "")
     courses = reqs.columns()
     [row] = build_rows(session, [facts], courses, reqs, when, [person.id])
-    return [(course, cell) for course, cell in zip(courses, row.cells) if cell.status is not Status.NOT_REQUIRED]
+    return [
+        (course, cell)
+        for course, cell in zip(courses, row.cells, strict=True)
+        if cell.status is not Status.NOT_REQUIRED
+    ]
 
 
 def history(person: User, attempts: list[Attempt], certificates: list[Certificate]) -> list[Event]:
@@ -79,10 +83,21 @@ def history(person: User, attempts: list[Attempt], certificates: list[Certificat
 
 def person_record(session: Session, person: User, when: AsAt, reqs: Requirements) -> PersonRecord:
     """The page's data in four queries, however many attempts and certificates the person has."""
-    attempts = list(session.scalars(select(Attempt).options(joinedload(Attempt.course))
-                                    .where(Attempt.user_id == person.id)
-                                    .order_by(Attempt.started_at.desc(), Attempt.id.desc())))
-    certificates = list(session.scalars(select(Certificate).where(Certificate.user_id == person.id)
-                                        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
-    return PersonRecord(person, _standings(session, person, when, reqs), attempts, certificates,
-                        history(person, attempts, certificates))
+    attempts = list(
+        session.scalars(
+            select(Attempt)
+            .options(joinedload(Attempt.course))
+            .where(Attempt.user_id == person.id)
+            .order_by(Attempt.started_at.desc(), Attempt.id.desc())
+        )
+    )
+    certificates = list(
+        session.scalars(
+            select(Certificate)
+            .where(Certificate.user_id == person.id)
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        )
+    )
+    return PersonRecord(
+        person, _standings(session, person, when, reqs), attempts, certificates, history(person, attempts, certificates)
+    )

@@ -96,8 +96,16 @@ def seed_demo(session: Session, instance_path: str, *, if_empty: bool, productio
     groups = {name: StaffGroup(name=name) for name in GROUPS}
     session.add_all([*schools, *groups.values()])
     session.add_all(_people(schools, groups, hash_password(password)))
-    session.merge(OrgSettings(id=1, org_name="Demo Academy Trust", signatory_name="Dana Lead",
-                              signatory_role="Designated Safeguarding Lead", certificate_prefix="DEMO", due_soon_days=30))
+    session.merge(
+        OrgSettings(
+            id=1,
+            org_name="Demo Academy Trust",
+            signatory_name="Dana Lead",
+            signatory_role="Designated Safeguarding Lead",
+            certificate_prefix="DEMO",
+            due_soon_days=30,
+        )
+    )
     session.flush()
     seed_history(session, now or utcnow(), base_url)
     text = _credentials_text(password)

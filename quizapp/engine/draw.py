@@ -45,8 +45,8 @@ def _freeze(candidate: Candidate, rng: random.Random) -> Drawn:
     # Random ids: the browser cannot tell options apart from their ids, and an id is never valid elsewhere.
     ids = [secrets.token_urlsafe(9) for _ in options]
     return Drawn(candidate.question_id, candidate.type, candidate.prompt,
-                 [{"id": oid, "text": option["text"]} for oid, option in zip(ids, options)],
-                 [oid for oid, option in zip(ids, options) if option.get("correct")],
+                 [{"id": oid, "text": option["text"]} for oid, option in zip(ids, options, strict=True)],
+                 [oid for oid, option in zip(ids, options, strict=True) if option.get("correct")],
                  candidate.explanation, candidate.source_title, candidate.source_url)
 
 
@@ -55,7 +55,9 @@ def draw(pools: Sequence[tuple[str, Sequence[Candidate], int]], rng: random.Rand
     chosen: list[Candidate] = []
     for title, candidates, count in pools:
         if len(candidates) < count:
-            raise NotEnoughQuestions(f"The bank '{title}' has {len(candidates)} live questions; the course needs {count}.")
+            raise NotEnoughQuestions(
+                f"The bank '{title}' has {len(candidates)} live questions; the course needs {count}."
+            )
         chosen.extend(rng.sample(list(candidates), count))
     rng.shuffle(chosen)
     return [_freeze(candidate, rng) for candidate in chosen]

@@ -119,7 +119,9 @@ class TimeLimit:
         """Block once the deadline and its grace period have passed."""
         if timing.accepts_saves(deadline_at, now):
             return None
-        return "Time is up: this answer arrived after the deadline and was not saved. Your saved answers were submitted."
+        return (
+            "Time is up: this answer arrived after the deadline and was not saved. Your saved answers were submitted."
+        )
 
 
 RULES: tuple[Rule, ...] = (CourseActive(), PersonActive(), AttemptsPerDay(), Cooldown(), TimeLimit())

@@ -10,7 +10,24 @@ from .settings import OrgSettings
 from .users import Role, School, StaffGroup, User
 
 __all__ = [
-    "Attempt", "AttemptQuestion", "AttemptState", "AuditEvent", "Base", "Certificate", "CertificateFile", "Course",
-    "CourseBank", "CourseRequirement", "FinishReason", "OrgSettings", "Question", "QuestionBank", "QuestionType", "ReminderLog",
-    "Role", "School", "StaffGroup", "User",
+    "Attempt",
+    "AttemptQuestion",
+    "AttemptState",
+    "AuditEvent",
+    "Base",
+    "Certificate",
+    "CertificateFile",
+    "Course",
+    "CourseBank",
+    "CourseRequirement",
+    "FinishReason",
+    "OrgSettings",
+    "Question",
+    "QuestionBank",
+    "QuestionType",
+    "ReminderLog",
+    "Role",
+    "School",
+    "StaffGroup",
+    "User",
 ]

@@ -64,8 +64,9 @@ class Attempt(Base):
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()
-    questions: Mapped[list[AttemptQuestion]] = relationship(back_populates="attempt", order_by="AttemptQuestion.position",
-                                                            cascade="all, delete-orphan")
+    questions: Mapped[list[AttemptQuestion]] = relationship(
+        back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan"
+    )
 
 
 class AttemptQuestion(Base):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy import ColumnElement, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, and_, or_, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime
@@ -46,6 +47,25 @@ class Certificate(Base):
     course: Mapped[Course] = relationship()
     attempt: Mapped[Attempt] = relationship()
     superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id], foreign_keys=[superseded_by_id])
+
+    # The one home of "which certificate counts": everything that asks (training status, reminders, compliance,
+    # search) goes through these two, in Python or in SQL.
+    @hybrid_property
+    def counts(self) -> bool:
+        """Whether the certificate counts now: neither revoked nor replaced by a reissue (expiry aside)."""
+        return self.revoked_at is None and self.superseded_at is None
+
+    @counts.inplace.expression
+    @classmethod
+    def _counts_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.revoked_at.is_(None), cls.superseded_at.is_(None))
+
+    @classmethod
+    def counted_at(cls, cutoff: datetime) -> ColumnElement[bool]:
+        """SQL: the certificate counted just before `cutoff` (issued by then, not yet revoked or superseded)."""
+        return and_(cls.issued_at < cutoff,
+                    or_(cls.revoked_at.is_(None), cls.revoked_at >= cutoff),
+                    or_(cls.superseded_at.is_(None), cls.superseded_at >= cutoff))
 
 
 class CertificateFile(Base):

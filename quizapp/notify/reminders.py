@@ -12,7 +12,6 @@ from werkzeug.routing import BuildError
 
 from ..compliance.status import Status, status_for
 from ..models import Attempt, AttemptState, Certificate, Course, CourseRequirement, ReminderLog, Role, School, User
-from ..quiz.training import valid_certificate_filter
 from .mail import MailSettings, deliver
 from .messages import compose, external_url
 
@@ -102,7 +101,7 @@ class Summary:
 def due_people(session: Session, now: datetime, due_soon_days: int, school_id: int | None = None) -> list[DuePerson]:
     """Active people with required courses due soon, expired or not started: one query whatever the head count."""
     certs = (select(Certificate.user_id, Certificate.course_id, func.max(Certificate.valid_until).label("valid_until"))
-             .where(valid_certificate_filter()).group_by(Certificate.user_id, Certificate.course_id).subquery())
+             .where(Certificate.counts).group_by(Certificate.user_id, Certificate.course_id).subquery())
     running = (select(Attempt.user_id, Attempt.course_id)
                .where(Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline_at > now).subquery())
     query = (select(User.id, User.email, User.first_name, User.last_name, User.school_id, School.name,
@@ -188,7 +187,7 @@ def send_plan(session: Session, plan: Plan, *, mail: MailSettings, now: datetime
     results = deliver(mail, _messages(plan, base_url, org))
     summary = Summary(throttled=plan.throttled)
     logs: list[ReminderLog] = []
-    for person, problem in zip(plan.learners, results):
+    for person, problem in zip(plan.learners, results[: len(plan.learners)], strict=True):
         status = FAILED if problem else SENT
         logs += [ReminderLog(user_id=person.user_id, course_id=line.course_id, kind="learner", status=status,
                              sent_at=now) for line in person.courses]
@@ -197,7 +196,7 @@ def send_plan(session: Session, plan: Plan, *, mail: MailSettings, now: datetime
         else:
             summary.learners += 1
             summary.courses += len(person.courses)
-    for digest, problem in zip(plan.digests, results[len(plan.learners):]):
+    for digest, problem in zip(plan.digests, results[len(plan.learners):], strict=True):
         logs.append(ReminderLog(user_id=digest.dsl.id, course_id=None, kind="dsl_digest",
                                 status=FAILED if problem else SENT, sent_at=now))
         if problem:

@@ -203,7 +203,7 @@ def check(session: Session, parsed: ParsedFile, actor: User | None) -> Preview:
     emails = [_email(number, cells[index].strip() if index < len(cells) else "", look, problems)
               for number, cells in parsed.rows]
     look.existing = _existing(session, set(emails))
-    planned = [row for (number, cells), email in zip(parsed.rows, emails)
+    planned = [row for (number, cells), email in zip(parsed.rows, emails, strict=True)
                if (row := _check_row(number, cells, parsed.columns, email, look, problems)) is not None]
     order = {name: i for i, name in enumerate(COLUMNS)}
     problems.sort(key=lambda p: (p.row, order.get(p.column, len(COLUMNS))))

@@ -27,7 +27,9 @@ class ParsedFile:
 def decode(data: bytes) -> str:
     """The file's text (UTF-8 with or without BOM, or UTF-16 with BOM); ImportRefused otherwise."""
     if len(data) > MAX_BYTES:
-        raise ImportRefused(f"The file is {len(data) / 1048576:.1f} MB; the limit is 2 MB. Split it into smaller files.")
+        raise ImportRefused(
+            f"The file is {len(data) / 1048576:.1f} MB; the limit is 2 MB. Split it into smaller files."
+        )
     if data.startswith(b"PK\x03\x04"):
         raise ImportRefused(f"This is an Excel workbook, not a CSV file. {SAVE_AS_UTF8}")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -38,9 +40,11 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise ImportRefused(f"The file is not saved as UTF-8 (the first unreadable character is on row {line}), "
-                            f"so names with accents would be garbled. {SAVE_AS_UTF8}") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRefused(
+            f"The file is not saved as UTF-8 (the first unreadable character is on row {line}), "
+            f"so names with accents would be garbled. {SAVE_AS_UTF8}"
+        ) from None
     if "\x00" in text:
         raise ImportRefused(f"This does not look like a CSV file. {SAVE_AS_UTF8}")
     return text
@@ -60,11 +64,15 @@ def _header(cells: list[str]) -> list[str]:
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if unknown or missing or duplicated:
-        parts = ([f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"] if unknown else []) + \
-                ([f"missing {', '.join(missing)}"] if missing else []) + \
-                ([f"{', '.join(duplicated)} more than once"] if duplicated else [])
-        raise ImportRefused(f"Row 1 (the header) has {'; '.join(parts)}. The columns are: {', '.join(COLUMNS)}. "
-                            "Download the template to start from the right header.")
+        parts = (
+            ([f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"] if unknown else [])
+            + ([f"missing {', '.join(missing)}"] if missing else [])
+            + ([f"{', '.join(duplicated)} more than once"] if duplicated else [])
+        )
+        raise ImportRefused(
+            f"Row 1 (the header) has {'; '.join(parts)}. The columns are: {', '.join(COLUMNS)}. "
+            "Download the template to start from the right header."
+        )
     return names
 
 
@@ -81,11 +89,14 @@ def parse(text: str) -> ParsedFile:
             if any(cell.strip() for cell in cells):
                 rows.append((number, cells))
                 if len(rows) > MAX_ROWS:
-                    raise ImportRefused(f"The file has more than {MAX_ROWS:,} people; the limit is {MAX_ROWS:,}. "
-                                        "Split it into smaller files.")
+                    raise ImportRefused(
+                        f"The file has more than {MAX_ROWS:,} people; the limit is {MAX_ROWS:,}. "
+                        "Split it into smaller files."
+                    )
     except csv.Error as exc:
-        raise ImportRefused(f"Row {reader.line_num} could not be read as CSV ({exc}). "
-                            "Check for a stray quotation mark.") from None
+        raise ImportRefused(
+            f"Row {reader.line_num} could not be read as CSV ({exc}). Check for a stray quotation mark."
+        ) from None
     if not rows:
         raise ImportRefused("The file has a header but no people in it.")
     return ParsedFile(columns, rows)

@@ -46,7 +46,7 @@ def send_links(session: Session, users: Sequence[User], purpose: Purpose, *, con
                         sign_in_url=sign_in_url, forgotten_url=forgotten_url)
                 for user in users]
     result = SendResult()
-    for user, problem in zip(users, deliver(mail, messages)):
+    for user, problem in zip(users, deliver(mail, messages), strict=True):
         if problem:
             result.failed.append((user, problem))
             continue

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,7 +10,7 @@ from ..audit import record
 from ..models import CourseRequirement, School, StaffGroup, User
 from ..people.accounts import AccountError
 
-Unit = Union[School, StaffGroup]
+Unit = School | StaffGroup
 
 
 @dataclass(frozen=True)
@@ -52,8 +51,11 @@ def list_units(session: Session, kind: UnitKind) -> list[UnitRow]:
     people = dict(session.execute(select(column, func.count()).where(column.is_not(None)).group_by(column)).all())
     courses: dict[int, int] = {}
     if kind.model is StaffGroup:
-        courses = dict(session.execute(select(CourseRequirement.staff_group_id, func.count())
-                                       .group_by(CourseRequirement.staff_group_id)).all())
+        courses = dict(
+            session.execute(
+                select(CourseRequirement.staff_group_id, func.count()).group_by(CourseRequirement.staff_group_id)
+            ).all()
+        )
     units = session.scalars(select(kind.model).order_by(func.lower(kind.model.name))).all()
     return [UnitRow(unit, people.get(unit.id, 0), courses.get(unit.id, 0)) for unit in units]
 
@@ -64,8 +66,9 @@ def _clean_name(session: Session, kind: UnitKind, name: str, unit_id: int | None
         raise AccountError("name", f"Enter a name for the {kind.noun}.")
     if len(name) > kind.max_length:
         raise AccountError("name", f"The name must be {kind.max_length} characters or fewer.")
-    clash = session.scalar(select(kind.model.id).where(func.lower(kind.model.name) == name.lower(),
-                                                       kind.model.id != (unit_id or 0)))
+    clash = session.scalar(
+        select(kind.model.id).where(func.lower(kind.model.name) == name.lower(), kind.model.id != (unit_id or 0))
+    )
     if clash:
         raise AccountError("name", f"There is already a {kind.noun} called {name}.")
     return name
@@ -95,8 +98,12 @@ def usage(session: Session, kind: UnitKind, unit: Unit) -> UnitRow:
     people = session.scalar(select(func.count()).select_from(User).where(_people_column(kind) == unit.id)) or 0
     courses = 0
     if kind.model is StaffGroup:
-        courses = session.scalar(select(func.count()).select_from(CourseRequirement)
-                                 .where(CourseRequirement.staff_group_id == unit.id)) or 0
+        courses = (
+            session.scalar(
+                select(func.count()).select_from(CourseRequirement).where(CourseRequirement.staff_group_id == unit.id)
+            )
+            or 0
+        )
     return UnitRow(unit, people, courses)
 
 

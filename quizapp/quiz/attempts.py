@@ -87,7 +87,7 @@ def start_or_resume(session: Session, user: User, course: Course, now: datetime,
 
 def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None, option_ids: Sequence[str],
                 now: datetime) -> list[str]:
-    """Save one answer the moment it is chosen, in option order; refuse after the deadline's grace or for foreign options.
+    """Save one answer as it is chosen, in option order; refuse after the deadline's grace or for foreign options.
 
     The write is one conditional UPDATE that checks the attempt is still open as it lands, so an answer racing
     the finalisation (another tab's submit, `attempts close-expired`) can never change a graded attempt.
@@ -103,12 +103,18 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
         cleaned = kind_of(item.type).clean([o["id"] for o in item.options], option_ids)
     except AnswerRejected as exc:
         raise SaveRefused(str(exc)) from None
-    still_open = select(Attempt.id).where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS.value,
-                                          Attempt.deadline_at >= now - timing.GRACE)
-    saved = session.execute(update(AttemptQuestion)
-                            .where(AttemptQuestion.id == item.id, AttemptQuestion.attempt_id.in_(still_open))
-                            .values(answer=cleaned, answered_at=now).returning(AttemptQuestion.id)
-                            .execution_options(synchronize_session=False)).first()
+    still_open = select(Attempt.id).where(
+        Attempt.id == attempt.id,
+        Attempt.state == AttemptState.IN_PROGRESS.value,
+        Attempt.deadline_at >= now - timing.GRACE,
+    )
+    saved = session.execute(
+        update(AttemptQuestion)
+        .where(AttemptQuestion.id == item.id, AttemptQuestion.attempt_id.in_(still_open))
+        .values(answer=cleaned, answered_at=now)
+        .returning(AttemptQuestion.id)
+        .execution_options(synchronize_session=False)
+    ).first()
     if saved is None:
         raise SaveRefused("This quiz has already been submitted, so the answer was not saved.")
     set_committed_value(item, "answer", cleaned)
@@ -130,10 +136,12 @@ def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[
 
 def finalise(session: Session, attempt: Attempt, now: datetime, reason: FinishReason, on_pass: OnPass) -> bool:
     """Grade and finish the attempt exactly once (a conditional update decides the winner); True if this call did."""
-    claimed = session.execute(update(Attempt).where(Attempt.id == attempt.id,
-                                                    Attempt.state == AttemptState.IN_PROGRESS.value)
-                              .values(state=AttemptState.FINISHED.value, finished_at=now, finish_reason=reason.value)
-                              .execution_options(synchronize_session=False)).rowcount
+    claimed = session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS.value)
+        .values(state=AttemptState.FINISHED.value, finished_at=now, finish_reason=reason.value)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     session.refresh(attempt)
     if claimed != 1:
         return False
@@ -158,7 +166,10 @@ def finalise_if_overdue(session: Session, attempt: Attempt, now: datetime, on_pa
 def close_expired(session: Session, now: datetime, on_pass: OnPass) -> int:
     """Finalise every overdue attempt (idempotent; safe from cron every minute); return how many."""
     cutoff = now - timing.GRACE
-    overdue = session.scalars(select(Attempt).options(selectinload(Attempt.questions))
-                              .where(Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline_at < cutoff)
-                              .order_by(Attempt.id)).all()
+    overdue = session.scalars(
+        select(Attempt)
+        .options(selectinload(Attempt.questions))
+        .where(Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline_at < cutoff)
+        .order_by(Attempt.id)
+    ).all()
     return sum(1 for attempt in overdue if finalise(session, attempt, now, FinishReason.TIME_EXPIRED, on_pass))

@@ -24,18 +24,13 @@ class CourseLine:
     seconds_left: int | None
 
 
-def valid_certificate_filter():  # type: ignore[no-untyped-def]
-    """SQL condition for a certificate that still counts (not revoked, not superseded)."""
-    return (Certificate.revoked_at.is_(None)) & (Certificate.superseded_at.is_(None))
-
-
 def training_lines(session: Session, user: User, now: datetime, due_soon_days: int) -> list[CourseLine]:
     """Every active course for this person, required ones first."""
     courses = session.scalars(select(Course).where(Course.active.is_(True))
                               .options(selectinload(Course.banks).joinedload(CourseBank.bank))
                               .order_by(Course.title)).all()
     valid = dict(session.execute(select(Certificate.course_id, func.max(Certificate.valid_until))
-                                 .where(Certificate.user_id == user.id, valid_certificate_filter())
+                                 .where(Certificate.user_id == user.id, Certificate.counts)
                                  .group_by(Certificate.course_id)).all())
     running = {a.course_id: a for a in session.scalars(select(Attempt).where(
         Attempt.user_id == user.id, Attempt.state == AttemptState.IN_PROGRESS.value))}

@@ -9,7 +9,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
-    400: ("Something was wrong with that request", "The form may have expired. Go back, reload the page and try again."),
+    400: (
+        "Something was wrong with that request",
+        "The form may have expired. Go back, reload the page and try again.",
+    ),
     401: ("Please sign in", "You need to sign in to see this page."),
     403: ("You do not have access to this page", "If you think you should, ask your administrator."),
     404: ("Page not found", "Check the address, or go back to the home page."),
@@ -22,8 +25,7 @@ MESSAGES = {
 
 def _render(code: int, detail: str | None = None, retry_after: int | None = None) -> tuple[str, int]:
     title, body = MESSAGES.get(code, (f"Error {code}", ""))
-    return render_template("error.html", code=code, title=title, body=detail or body,
-                           retry_after=retry_after), code
+    return render_template("error.html", code=code, title=title, body=detail or body, retry_after=retry_after), code
 
 
 def _rate_limited(_error: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:

@@ -33,7 +33,7 @@ def keep_changes(reason: str) -> None:
 
 
 def _finish_transaction(response: Response) -> Response:
-    """The request's one commit point: commit when it succeeded (or the view said to keep its changes), else roll back."""
+    """The request's one commit point: commit on success (or when the view said to keep its changes), else roll back."""
     if not db.session_started:
         return response
     session = db.session

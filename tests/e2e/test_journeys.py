@@ -332,7 +332,7 @@ def test_dsl_sees_and_exports_the_pass_then_the_admin_revokes_it_and_verify_says
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
     start = next(i for i, r in enumerate(values) if "Email" in r)  # title lines may come first
     header, body = values[start], values[start + 1:]
-    found = next(dict(zip(header, r)) for r in body if staff.email in r)
+    found = next(dict(zip(header, r, strict=True)) for r in body if staff.email in r)
     assert found[f"{title}: status"] == "Compliant"
     dsl_page.context.close()
 

@@ -2,74 +2,19 @@
 from __future__ import annotations
 
 import email
-import socket
 import ssl
 import subprocess  # nosec B404 - test-only: makes a throwaway certificate with the openssl tool
-from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from flask import Flask
 
 from quizapp.notify.mail import MailError, MailSettings, build_message, deliver, send
 
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.recipients: list[list[str]] = []
-        self.port = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
-        self.recipients.append(list(envelope.rcpt_tos))
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        """The messages addressed to this address."""
-        return [m for m, rcpt in zip(self.messages, self.recipients) if address in rcpt]
-
-    @staticmethod
-    def text(message: EmailMessage) -> str:
-        """The plain-text body."""
-        body = message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
-        return body.replace("\r\n", "\n")
-
-
-def free_port() -> int:
-    """A TCP port nobody is listening on just now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(**kwargs: Any) -> tuple[Inbox, Controller]:
-    """A real SMTP server on 127.0.0.1 at a free port."""
-    inbox = Inbox()
-    inbox.port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port, **kwargs)
-    controller.start()
-    return inbox, controller
-
-
-@pytest.fixture()
-def smtp_inbox() -> Iterator[Inbox]:
-    """A plain SMTP server (aiosmtpd) that records what it receives."""
-    inbox, controller = start_server()
-    yield inbox
-    controller.stop()
-
-
-def use_smtp(app: Flask, inbox: Inbox) -> None:
-    """Point the app's mail settings at the test server."""
-    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=inbox.port, MAIL_TLS="none", MAIL_FROM="training@school.test")
+from ..smtp import Inbox, free_port, start_server
 
 
 def _settings(port: int, tmp_path: Path, **changes: Any) -> MailSettings:

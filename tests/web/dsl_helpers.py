@@ -7,16 +7,13 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 
-import pytest
 from flask import Flask
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
-from quizapp.extensions import db
 from quizapp.models import Attempt, Certificate, Course, CourseRequirement, User
 
-from ..clock import Clock
-from ..factories import get_or_create_group, make_course
+from ..factories import get_or_create_group
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # tests.clock.Clock's default "now"
 D0 = T0.date()
@@ -124,32 +121,3 @@ def table_rows(html: str, css_class: str) -> list[list[str]]:
     return parser.tables.get(css_class, [])[1:]
 
 
-@pytest.fixture()
-def clock(app: Flask) -> Clock:
-    """The app's clock, fixed at T0."""
-    c = Clock(T0)
-    app.config["CLOCK"] = c
-    return c
-
-
-@pytest.fixture()
-def world(app: Flask, people: dict, clock: Clock) -> dict:
-    """Two courses required of teaching staff, and a known status for each person in two schools."""
-    with app.app_context():
-        s = db.session
-        annual, prevent = make_course(s, title="Annual safeguarding"), make_course(s, title="Prevent duty")
-        require(s, annual, "Teaching staff")
-        require(s, prevent, "Teaching staff")
-        users = {key: s.get(User, people[key]) for key in NAMES}
-        for key, name in NAMES.items():
-            users[key].first_name = name
-        for key in ("staff", "admin", "far_staff"):
-            certificate(s, users[key], annual, T0 - 100 * DAY, D0 + 200 * DAY)
-        certificate(s, users["staff"], prevent, T0 - 300 * DAY, D0 + 10 * DAY)
-        certificate(s, users["other_staff"], annual, T0 - 400 * DAY, D0 - 5 * DAY)
-        attempt(s, users["other_staff"], prevent, T0 - timedelta(minutes=2))
-        for key in ("admin", "far_staff", "other_dsl"):
-            certificate(s, users[key], prevent, T0 - 50 * DAY, D0 + 300 * DAY)
-        backdate_people(s)
-        s.commit()
-        return {"annual": annual.id, "prevent": prevent.id, **people}

@@ -1,22 +1,7 @@
-"""Shared by the quiz tests: a six-question course and starting an attempt on it."""
+"""Shared by the quiz tests: starting an attempt (the course itself is the `course_id` fixture)."""
 import re
 
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-
-from quizapp.extensions import db
-
-from ..factories import make_course
-
-
-@pytest.fixture()
-def course_id(app: Flask) -> int:
-    """A ten-minute course of six questions (single, multiple and true/false in turn)."""
-    with app.app_context():
-        course = make_course(db.session, questions=6, time_limit=10)
-        db.session.commit()
-        return course.id
 
 
 def start_attempt(client: FlaskClient, course_id: int) -> int:

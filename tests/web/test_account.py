@@ -17,7 +17,7 @@ from quizapp.people.tokens import Purpose, make_token
 from ..clock import Clock
 from ..conftest import build_app, sign_in
 from ..factories import make_user
-from ..unit.test_mail import Inbox, smtp_inbox, use_smtp  # noqa: F401  (fixture)
+from ..smtp import Inbox, use_smtp
 
 NEW_PASSWORD = "a brand new passphrase"
 LINK = re.compile(r"https?://\S+/account/(?:invitation|reset)/\S+")

@@ -16,7 +16,7 @@ from quizapp.models import AuditEvent, User
 from ..clock import Clock
 from ..conftest import sign_in
 from ..factories import get_or_create_group, make_user
-from ..unit.test_mail import Inbox, smtp_inbox, use_smtp  # noqa: F401  (fixture)
+from ..smtp import Inbox, use_smtp
 
 HEADER = "email,first_name,last_name,role,school,staff_group,extra_time_pct\r\n"
 PAYLOAD = re.compile(r'name="payload" type="hidden" value="([^"]+)"')

@@ -12,7 +12,7 @@ from quizapp.models import User
 
 from ..conftest import sign_in
 from ..factories import make_user
-from .dsl_helpers import D0, T0, backdate_people, clock, table_rows, world  # noqa: F401  (fixtures)
+from .dsl_helpers import D0, T0, backdate_people, table_rows
 
 DAY = timedelta(days=1)
 

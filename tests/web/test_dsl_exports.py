@@ -17,7 +17,7 @@ from quizapp.web.context import ukdate
 
 from ..conftest import sign_in
 from ..factories import make_course, make_user
-from .dsl_helpers import D0, T0, attempt, backdate_people, certificate, clock, require, table_rows, world  # noqa: F401  (clock and world are fixtures)
+from .dsl_helpers import D0, T0, attempt, backdate_people, certificate, require, table_rows
 
 DAY = timedelta(days=1)
 
@@ -50,7 +50,7 @@ def _as_shown(line: list[str], admin: bool) -> list[str]:
     """An export line rewritten the way the matrix page shows it."""
     last, first, _email, school, group, *courses = line
     cells = []
-    for label, valid in zip(courses[::2], courses[1::2]):
+    for label, valid in zip(courses[::2], courses[1::2], strict=True):
         day = date.fromisoformat(valid) if valid else None
         if label in ("Compliant", "Due soon"):
             cells.append(f"{label} until {ukdate(day)}")
@@ -159,6 +159,6 @@ def test_in_progress_and_unrequired_cells_export_as_words(client: FlaskClient, w
         s.commit()
     sign_in(client, world["admin_email"])
     header, lines, _ = _csv(client, "?q=sam")
-    row = dict(zip(header, lines[0]))
+    row = dict(zip(header, lines[0], strict=True))
     assert row["Volunteer induction: status"] == "Not required"
     assert row["Prevent duty: status"] == "Due soon" and row["Prevent duty: valid until"] == "2026-12-03"

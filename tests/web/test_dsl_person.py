@@ -10,7 +10,7 @@ from quizapp.extensions import db
 from quizapp.models import Course, User
 
 from ..conftest import sign_in
-from .dsl_helpers import D0, T0, attempt, certificate, clock, table_rows, world  # noqa: F401  (clock and world are fixtures)
+from .dsl_helpers import D0, T0, attempt, certificate, table_rows
 
 DAY = timedelta(days=1)
 

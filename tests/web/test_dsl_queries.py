@@ -10,7 +10,7 @@ from quizapp.models import Course, User
 
 from ..conftest import sign_in
 from ..factories import make_user
-from .dsl_helpers import D0, T0, attempt, backdate_people, certificate, clock, counted_statements, world  # noqa: F401  (clock and world are fixtures)
+from .dsl_helpers import D0, T0, attempt, backdate_people, certificate, counted_statements
 
 DAY = timedelta(days=1)
 

@@ -12,7 +12,7 @@ from quizapp.models import Attempt, AttemptQuestion, Certificate
 from ..clock import Clock
 from ..conftest import sign_in
 from ..factories import make_user
-from .quiz_helpers import course_id, start_attempt  # noqa: F401  (course_id is a fixture)
+from .quiz_helpers import start_attempt
 
 
 def _items(app: Flask, attempt_id: int) -> list[AttemptQuestion]:

@@ -14,7 +14,7 @@ from quizapp.models import Attempt, AttemptQuestion, User
 
 from ..clock import Clock
 from ..conftest import sign_in
-from .quiz_helpers import course_id, start_attempt  # noqa: F401  (course_id is a fixture)
+from .quiz_helpers import start_attempt
 
 SIGNED_OUT = "You have been signed out. Sign in again (your saved answers are kept)."
 
@@ -228,7 +228,7 @@ def test_a_refused_token_is_told_apart_from_a_network_problem_and_renewed(databa
     form_token = page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
     client.post("/sign-in", data={"email": people["staff_email"], "password": DEFAULT_PASSWORD,
                                   "csrf_token": form_token})
-    home = client.get("/courses/%d" % course_id).get_data(as_text=True)
+    home = client.get(f"/courses/{course_id}").get_data(as_text=True)
     token = home.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
     started = client.post(f"/courses/{course_id}/start", data={"csrf_token": token})
     attempt_id = int(started.headers["Location"].rsplit("/", 1)[1])

@@ -18,7 +18,7 @@ from quizapp.notify.reminders import plan_reminders
 from ..clock import Clock
 from ..conftest import build_app, sign_in
 from ..factories import get_or_create_group, make_course, make_user
-from ..unit.test_mail import Inbox, smtp_inbox, use_smtp  # noqa: F401  (fixture)
+from ..smtp import Inbox, use_smtp
 
 TODAY = date(2026, 11, 23)
 
@@ -151,7 +151,7 @@ def test_without_mail_host_reminders_go_to_the_outbox(app: Flask, cast: dict) ->
 
 
 def test_failed_delivery_is_logged_and_retried_next_run(app: Flask, cast: dict) -> None:
-    from ..unit.test_mail import free_port
+    from ..smtp import free_port
 
     app.config["MAIL_PORT"] = free_port()
     result = _run(app)

@@ -14,7 +14,7 @@ from quizapp.models import Attempt, AuditEvent, User
 from ..clock import Clock
 from ..conftest import sign_in
 from ..factories import make_course, make_user
-from ..unit.test_mail import Inbox, smtp_inbox, use_smtp  # noqa: F401  (fixture)
+from ..smtp import Inbox, use_smtp
 
 ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/users/import", "/admin/users/import/template.csv",
                "/admin/schools", "/admin/staff-groups"]
@@ -162,16 +162,19 @@ def test_deactivate_keeps_records_and_blocks_sign_in_then_reactivate(app: Flask,
     client.post("/sign-out")
     assert sign_in(client, people["staff_email"]).status_code == 302
     with app.app_context():
-        actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("user.%")).order_by(AuditEvent.id)))
+        query = select(AuditEvent.action).where(AuditEvent.action.like("user.%")).order_by(AuditEvent.id)
+        actions = list(db.session.scalars(query))
     assert actions == ["user.deactivate", "user.reactivate"]
 
 
-def test_send_link_button_and_bulk_invitations(app: Flask, client: FlaskClient, people: dict,
-                                               smtp_inbox: Inbox) -> None:  # noqa: F811
+def test_send_link_button_and_bulk_invitations(
+    app: Flask, client: FlaskClient, people: dict, smtp_inbox: Inbox
+) -> None:  # noqa: F811
     use_smtp(app, smtp_inbox)
     with app.app_context():
-        fresh = [User(email=f"new{i}@example.org", first_name="New", last_name=f"Person{i}", role="staff")
-                 for i in range(3)]
+        fresh = [
+            User(email=f"new{i}@example.org", first_name="New", last_name=f"Person{i}", role="staff") for i in range(3)
+        ]
         db.session.add_all(fresh)
         db.session.commit()
         ids = [u.id for u in fresh]

@@ -20,7 +20,9 @@ def _id(app: Flask, model: type, name: str) -> int | None:
 def test_schools_add_rename_and_delete_when_unused(app: Flask, client: FlaskClient, people: dict) -> None:
     sign_in(client, people["admin_email"])
     page = client.get("/admin/schools").get_data(as_text=True)
-    assert "<caption>Schools, with how many use each</caption>" in page and '<label for="name">School name</label>' in page
+    assert (
+        "<caption>Schools, with how many use each</caption>" in page and '<label for="name">School name</label>' in page
+    )
     assert client.post("/admin/schools", data={"name": "  New   Primary "}).status_code == 302
     new_id = _id(app, School, "New Primary")
     assert new_id is not None
@@ -34,7 +36,11 @@ def test_schools_add_rename_and_delete_when_unused(app: Flask, client: FlaskClie
     client.post(f"/admin/schools/{new_id}/delete")
     assert _id(app, School, "Renamed Primary") is None
     with app.app_context():
-        actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("school.%")).order_by(AuditEvent.id)))
+        actions = list(
+            db.session.scalars(
+                select(AuditEvent.action).where(AuditEvent.action.like("school.%")).order_by(AuditEvent.id)
+            )
+        )
     assert actions == ["school.create", "school.rename", "school.delete"]
 
 

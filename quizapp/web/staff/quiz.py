@@ -112,7 +112,9 @@ def submit(attempt_id: int) -> Response:
         problems = save_all(db.session, attempt, _answers_from_form(), moment)
         for problem in dict.fromkeys(problems):
             flash(problem, "error")
-        reason = FinishReason.SUBMITTED if timing.accepts_saves(attempt.deadline_at, moment) else FinishReason.TIME_EXPIRED
+        reason = (
+            FinishReason.SUBMITTED if timing.accepts_saves(attempt.deadline_at, moment) else FinishReason.TIME_EXPIRED
+        )
         finalise(db.session, attempt, moment, reason, on_pass)
     return redirect(url_for("staff.result", attempt_id=attempt.id))
 
@@ -128,6 +130,7 @@ def result(attempt_id: int) -> str | Response:
         return redirect(url_for("staff.attempt", attempt_id=attempt.id))
     if attempt.state == AttemptState.IN_PROGRESS.value:
         abort(404)
-    certificate = db.session.scalar(select(Certificate).where(Certificate.attempt_id == attempt.id)
-                                    .order_by(Certificate.id.desc()).limit(1))
+    certificate = db.session.scalar(
+        select(Certificate).where(Certificate.attempt_id == attempt.id).order_by(Certificate.id.desc()).limit(1)
+    )
     return render_template("staff/result.html", attempt=attempt, certificate=certificate)
