@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .refusal import Refused
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -35,10 +37,6 @@ class Drawn:
     source_url: str | None
 
 
-class NotEnoughQuestions(ValueError):
-    """A bank has fewer live questions than the course draws from it."""
-
-
 def _freeze(candidate: Candidate, rng: random.Random) -> Drawn:
     options = list(candidate.options)
     rng.shuffle(options)
@@ -55,8 +53,9 @@ def draw(pools: Sequence[tuple[str, Sequence[Candidate], int]], rng: random.Rand
     chosen: list[Candidate] = []
     for title, candidates, count in pools:
         if len(candidates) < count:
-            raise NotEnoughQuestions(
-                f"The bank '{title}' has {len(candidates)} live questions; the course needs {count}."
+            raise Refused(
+                f"This quiz cannot start: the bank '{title}' has {len(candidates)} live questions and the course needs "
+                f"{count}. Please tell your administrator."
             )
         chosen.extend(rng.sample(list(candidates), count))
     rng.shuffle(chosen)

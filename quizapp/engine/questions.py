@@ -4,9 +4,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-
-class AnswerRejected(ValueError):
-    """An answer that does not fit the question (unknown option, or too many for a single choice)."""
+from .refusal import Refused
 
 
 class QuestionKind(ABC):
@@ -16,18 +14,18 @@ class QuestionKind(ABC):
     input_type: str  # "radio" or "checkbox"
 
     def clean(self, option_ids: Sequence[str], answer: Sequence[str]) -> list[str]:
-        """Return the answer as a de-duplicated list in option order, or raise AnswerRejected."""
+        """Return the answer as a de-duplicated list in option order, or raise Refused."""
         chosen = set(answer)
         unknown = chosen - set(option_ids)
         if unknown:
-            raise AnswerRejected("That answer is not one of this question's options.")
+            raise Refused("That answer is not one of this question's options.")
         self.check_count(len(chosen))
         return [option for option in option_ids if option in chosen]
 
     def check_count(self, count: int) -> None:
-        """Raise AnswerRejected if this many options cannot be chosen together."""
+        """Raise Refused if this many options cannot be chosen together."""
         if count > 1:
-            raise AnswerRejected("Choose only one answer for this question.")
+            raise Refused("Choose only one answer for this question.")
 
     @abstractmethod
     def grade(self, correct_ids: Sequence[str], answer: Sequence[str] | None) -> bool:

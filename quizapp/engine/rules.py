@@ -1,10 +1,11 @@
-"""Access rules, one small class each: given `now`, each returns a reason when it blocks."""
+"""Access rules, one small class each (Moodle's quiz access rules): given `now`, a hook returns a reason to block.
+
+The domain turns those reasons into the one refusal, `Refused`; the rules themselves never raise."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from . import timing
 
@@ -35,41 +36,35 @@ def _when(moment: datetime) -> str:
     return moment.strftime("%H:%M UTC on %-d %B %Y")
 
 
-class Rule(Protocol):
-    """An access rule."""
+class AccessRule:
+    """An access rule: each hook returns a reason to block, and blocks nothing unless a rule overrides it."""
 
     def prevent_new_attempt(self, ctx: StartContext, now: datetime) -> str | None:
         """A reason a new attempt may not start now, or None."""
+        return None
 
     def prevent_save(self, deadline_at: datetime, now: datetime) -> str | None:
         """A reason an answer may not be saved now, or None."""
+        return None
 
 
-class CourseActive:
+class CourseActive(AccessRule):
     """Inactive courses cannot be started."""
 
     def prevent_new_attempt(self, ctx: StartContext, now: datetime) -> str | None:
         """Block when the course has been deactivated."""
         return None if ctx.course_active else "This course is not open at the moment."
 
-    def prevent_save(self, deadline_at: datetime, now: datetime) -> str | None:
-        """Saving is not affected."""
-        return None
 
-
-class PersonActive:
+class PersonActive(AccessRule):
     """Deactivated people cannot start quizzes."""
 
     def prevent_new_attempt(self, ctx: StartContext, now: datetime) -> str | None:
         """Block when the person's account is deactivated."""
         return None if ctx.person_active else "Your account is not active."
 
-    def prevent_save(self, deadline_at: datetime, now: datetime) -> str | None:
-        """Saving is not affected."""
-        return None
 
-
-class AttemptsPerDay:
+class AttemptsPerDay(AccessRule):
     """At most N attempts started in any rolling 24 hours."""
 
     def prevent_new_attempt(self, ctx: StartContext, now: datetime) -> str | None:
@@ -81,39 +76,27 @@ class AttemptsPerDay:
         return (f"You have used all {ctx.max_attempts_per_day} attempts allowed in 24 hours. "
                 f"You can start again at {_when(frees_at)}.")
 
-    def prevent_save(self, deadline_at: datetime, now: datetime) -> str | None:
-        """Saving is not affected."""
-        return None
 
-
-class Cooldown:
+class Cooldown(AccessRule):
     """A pause after an unsuccessful attempt, so people reread the module rather than guess again."""
 
     def prevent_new_attempt(self, ctx: StartContext, now: datetime) -> str | None:
         """Block until the cool-down after the latest failed attempt has passed."""
-        finished = [a for a in ctx.past_attempts if a.finished_at is not None]
+        finished = [(a.finished_at, bool(a.passed)) for a in ctx.past_attempts if a.finished_at is not None]
         if not finished or ctx.cooldown_minutes == 0:
             return None
-        latest = max(finished, key=lambda a: a.finished_at)  # type: ignore[arg-type,return-value]
-        if latest.passed:
+        latest_at, passed = max(finished)
+        if passed:
             return None
-        until = latest.finished_at + timedelta(minutes=ctx.cooldown_minutes)  # type: ignore[operator]
+        until = latest_at + timedelta(minutes=ctx.cooldown_minutes)
         if now >= until:
             return None
         return (f"After an unsuccessful attempt there is a {ctx.cooldown_minutes}-minute pause to reread the "
                 f"module. You can try again at {_when(until)}.")
 
-    def prevent_save(self, deadline_at: datetime, now: datetime) -> str | None:
-        """Saving is not affected."""
-        return None
 
-
-class TimeLimit:
+class TimeLimit(AccessRule):
     """The server's deadline: saves after it (and the grace period) are refused."""
-
-    def prevent_new_attempt(self, ctx: StartContext, now: datetime) -> str | None:
-        """Starting is not affected."""
-        return None
 
     def prevent_save(self, deadline_at: datetime, now: datetime) -> str | None:
         """Block once the deadline and its grace period have passed."""
@@ -124,7 +107,7 @@ class TimeLimit:
         )
 
 
-RULES: tuple[Rule, ...] = (CourseActive(), PersonActive(), AttemptsPerDay(), Cooldown(), TimeLimit())
+RULES: tuple[AccessRule, ...] = (CourseActive(), PersonActive(), AttemptsPerDay(), Cooldown(), TimeLimit())
 
 
 def reasons_not_to_start(ctx: StartContext, now: datetime) -> list[str]:

@@ -12,15 +12,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engine import rules, timing
 from ..engine.draw import Candidate, draw
-from ..engine.questions import AnswerRejected, kind_of, score
+from ..engine.questions import kind_of, score
+from ..engine.refusal import Refused
 from ..models import Attempt, AttemptQuestion, AttemptState, Course, FinishReason, Question, User
 
 # Called with (session, attempt, now) when an attempt passes; certificates hook in here.
 OnPass = Callable[[Session, Attempt, datetime], object]
-
-
-class SaveRefused(Exception):
-    """An answer could not be saved; the message says why in plain words."""
 
 
 def start_context(session: Session, user: User, course: Course) -> rules.StartContext:
@@ -65,14 +62,14 @@ def new_attempt(session: Session, user: User, course: Course, now: datetime, rng
 
 
 def start_or_resume(session: Session, user: User, course: Course, now: datetime, on_pass: OnPass,
-                    rng: random.Random | None = None) -> Attempt | list[str]:
-    """Return the attempt in progress, or a new one, or the reasons a new one may not start."""
+                    rng: random.Random | None = None) -> Attempt:
+    """Return the attempt in progress or a new one; Refused, with every reason, when a new one may not start."""
     current = in_progress(session, user, course)
     if current is not None and not finalise_if_overdue(session, current, now, on_pass):
         return current
     reasons = rules.reasons_not_to_start(start_context(session, user, course), now)
     if reasons:
-        return reasons
+        raise Refused(reasons)
     try:
         with session.begin_nested():
             attempt = new_attempt(session, user, course, now, rng or random.SystemRandom())
@@ -93,16 +90,13 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
     the finalisation (another tab's submit, `attempts close-expired`) can never change a graded attempt.
     """
     if attempt.state != AttemptState.IN_PROGRESS.value:
-        raise SaveRefused("This quiz has already been submitted, so the answer was not saved.")
+        raise Refused("This quiz has already been submitted, so the answer was not saved.")
     reason = rules.reason_not_to_save(attempt.deadline_at, now)
     if reason:
-        raise SaveRefused(reason)
+        raise Refused(reason)
     if item is None or item.attempt_id != attempt.id:
-        raise SaveRefused("That question is not part of this quiz.")
-    try:
-        cleaned = kind_of(item.type).clean([o["id"] for o in item.options], option_ids)
-    except AnswerRejected as exc:
-        raise SaveRefused(str(exc)) from None
+        raise Refused("That question is not part of this quiz.")
+    cleaned = kind_of(item.type).clean([o["id"] for o in item.options], option_ids)
     still_open = select(Attempt.id).where(
         Attempt.id == attempt.id,
         Attempt.state == AttemptState.IN_PROGRESS.value,
@@ -116,7 +110,7 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
         .execution_options(synchronize_session=False)
     ).first()
     if saved is None:
-        raise SaveRefused("This quiz has already been submitted, so the answer was not saved.")
+        raise Refused("This quiz has already been submitted, so the answer was not saved.")
     set_committed_value(item, "answer", cleaned)
     set_committed_value(item, "answered_at", now)
     return cleaned
@@ -129,7 +123,7 @@ def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[
     for item_id, option_ids in answers.items():
         try:
             save_answer(session, attempt, items.get(item_id), option_ids, now)
-        except SaveRefused as exc:
+        except Refused as exc:
             problems.append(str(exc))
     return problems
 

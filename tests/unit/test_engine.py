@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from quizapp.engine import rules, timing
-from quizapp.engine.draw import Candidate, NotEnoughQuestions, draw
-from quizapp.engine.questions import AnswerRejected, kind_of, score
+from quizapp.engine.draw import Candidate, draw
+from quizapp.engine.questions import kind_of, score
+from quizapp.engine.refusal import Refused
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -71,9 +72,9 @@ def test_grading_single_true_false_and_multiple() -> None:
 
 
 def test_answers_are_checked_against_the_question() -> None:
-    with pytest.raises(AnswerRejected):
+    with pytest.raises(Refused):
         kind_of("single").clean(["a", "b"], ["z"])
-    with pytest.raises(AnswerRejected):
+    with pytest.raises(Refused):
         kind_of("single").clean(["a", "b"], ["a", "b"])
     assert kind_of("multiple").clean(["a", "b", "c"], ["c", "a", "a"]) == ["a", "c"]
 
@@ -108,5 +109,5 @@ def test_draw_shuffles_options() -> None:
 
 
 def test_draw_refuses_when_a_bank_is_too_small() -> None:
-    with pytest.raises(NotEnoughQuestions, match="'A' has 2 live questions; the course needs 3"):
+    with pytest.raises(Refused, match="'A' has 2 live questions and the course needs 3"):
         draw([("A", _pool(2), 3)], random.Random(0))

@@ -12,9 +12,10 @@ from ...certificates.issue import on_pass
 from ...config import now
 from ...engine import timing
 from ...engine.questions import kind_of
+from ...engine.refusal import Refused
 from ...extensions import db
 from ...models import Attempt, AttemptQuestion, AttemptState, Certificate, FinishReason
-from ...quiz.attempts import SaveRefused, finalise, finalise_if_overdue, save_all, save_answer
+from ...quiz.attempts import finalise, finalise_if_overdue, save_all, save_answer
 from ..forms import ConfirmForm
 from ..permissions import SIGNED_IN, allow, can_see_person
 from ..security import keep_changes
@@ -85,7 +86,7 @@ def save(attempt_id: int) -> tuple[Response, int]:
     attempt, item = _attempt_with_item(attempt_id, item_id)
     try:
         saved = save_answer(db.session, attempt, item, options, moment)
-    except SaveRefused as exc:
+    except Refused as exc:
         closed = finalise_if_overdue(db.session, attempt, moment, on_pass)
         keep_changes("a refused save may have finalised the attempt, which must stand")
         return jsonify(saved=False, message=str(exc), finished=closed,

@@ -8,9 +8,9 @@ from werkzeug.wrappers import Response
 from ...certificates.issue import on_pass, org_settings
 from ...config import now
 from ...engine import rules, timing
-from ...engine.draw import NotEnoughQuestions
+from ...engine.refusal import Refused
 from ...extensions import db
-from ...models import Attempt, Course
+from ...models import Course
 from ...quiz.attempts import in_progress, start_context, start_or_resume
 from ...quiz.training import training_lines
 from ..forms import ConfirmForm
@@ -59,12 +59,9 @@ def start(course_id: int) -> Response:
     """Start a new attempt, or carry on with the one in progress."""
     course = _course_or_404(course_id)
     try:
-        result = start_or_resume(db.session, current_user, course, now(), on_pass)
-    except NotEnoughQuestions as exc:
-        flash(f"This quiz cannot start: {exc} Please tell your administrator.", "error")
+        attempt = start_or_resume(db.session, current_user, course, now(), on_pass)
+    except Refused as refused:
+        for reason in refused.reasons:
+            flash(reason, "error")
         return redirect(url_for("staff.course", course_id=course.id))
-    if isinstance(result, Attempt):
-        return redirect(url_for("staff.attempt", attempt_id=result.id))
-    for reason in result:
-        flash(reason, "error")
-    return redirect(url_for("staff.course", course_id=course.id))
+    return redirect(url_for("staff.attempt", attempt_id=attempt.id))
