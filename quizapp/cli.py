@@ -10,7 +10,8 @@ from flask.cli import AppGroup, with_appcontext
 from . import migrate
 from .extensions import db
 from .models import Role
-from .people.accounts import AccountError, NewUser, create_user
+from .people.accounts import NewUser, create_user
+from .people.fields import AccountError
 
 db_cli = AppGroup("db", help="Upgrade or downgrade the database schema (Alembic).")
 users_cli = AppGroup("users", help="Manage people.")

@@ -14,10 +14,11 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from ..engine.timing import GRACE
 from ..models import Attempt, AttemptState, Certificate, User
+from ..models.users import EXTRA_TIME_MAX
 
 UserIds = Collection[int] | Select[tuple[int]]
-# The longest a quiz can run: a 600-minute limit (the course CHECK) with 300 % extra time (the user CHECK).
-LONGEST_QUIZ = timedelta(minutes=600 * (100 + 300) // 100)
+# The longest a quiz can run: a 600-minute limit (the course CHECK) with the most extra time (the user CHECK).
+LONGEST_QUIZ = timedelta(minutes=600 * (100 + EXTRA_TIME_MAX) // 100)
 
 
 @dataclass(frozen=True)

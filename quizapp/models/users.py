@@ -11,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
 
+# The most extra time an access arrangement may give (percent of the time limit); forms, CSV import, the
+# as-at queries and this table's CHECK all read it from here.
+EXTRA_TIME_MAX = 300
+NAME_MAX = 100
 
 class Role(enum.StrEnum):
     """What a person may do: take training, oversee it, or run the system."""
@@ -50,7 +54,7 @@ class User(UserMixin, Base):
     __table_args__ = (
         CheckConstraint(f"role IN ({ROLE_VALUES})", name="role_valid"),
         CheckConstraint("email = lower(email)", name="email_lower"),
-        CheckConstraint("extra_time_pct >= 0 AND extra_time_pct <= 300", name="extra_time_range"),
+        CheckConstraint(f"extra_time_pct >= 0 AND extra_time_pct <= {EXTRA_TIME_MAX}", name="extra_time_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

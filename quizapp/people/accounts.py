@@ -4,34 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import record
 from ..models import Role, School, StaffGroup, User
+from .fields import AccountError, clean_email, clean_extra_time, clean_name, clean_role
 
 MIN_PASSWORD_LENGTH = 12
 # Checked against when the email is unknown, so a wrong email costs the same time as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-0000", method="scrypt")
-
-
-class AccountError(ValueError):
-    """Bad account input; `field` names the form field at fault."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def normalise_email(raw: str) -> str:
-    """Validate an address's syntax and return it lower-cased, or raise AccountError on the email field."""
-    try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise AccountError("email", f"Enter a valid email address ({exc}).") from None
 
 
 def check_password_rules(password: str, email: str) -> None:
@@ -81,19 +64,12 @@ class NewUser:
 
 def create_user(session: Session, data: NewUser, actor: User | None = None) -> User:
     """Validate and add a person (flush only); raises AccountError naming the bad field."""
-    email = normalise_email(data.email)
+    email = clean_email(data.email)
     if session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise AccountError("email", f"A person with the email {email} already exists.")
-    for field, value in (("first_name", data.first_name), ("last_name", data.last_name)):
-        if not value.strip():
-            raise AccountError(field, f"{field.replace('_', ' ').capitalize()} is required.")
-    if data.role not in {role.value for role in Role}:
-        raise AccountError("role", "Role must be one of staff, dsl or admin.")
-    if not 0 <= data.extra_time_pct <= 300:
-        raise AccountError("extra_time_pct", "Extra time must be between 0 and 300 %.")
-    user = User(email=email, first_name=data.first_name.strip(), last_name=data.last_name.strip(),
-                role=data.role, school=data.school, staff_group=data.staff_group,
-                extra_time_pct=data.extra_time_pct)
+    user = User(email=email, first_name=clean_name("first_name", data.first_name),
+                last_name=clean_name("last_name", data.last_name), role=clean_role(data.role), school=data.school,
+                staff_group=data.staff_group, extra_time_pct=clean_extra_time(data.extra_time_pct))
     if data.password is not None:
         check_password_rules(data.password, email)
         user.password_hash = hash_password(data.password)

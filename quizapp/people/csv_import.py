@@ -3,19 +3,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Role, School, StaffGroup, User
 from .csv_read import COLUMNS, MAX_BYTES, MAX_ROWS, ImportRefused, ParsedFile, decode, parse
+from .fields import AccountError, clean_email, clean_extra_time, clean_name, clean_role
 
 __all__ = ["COLUMNS", "MAX_BYTES", "MAX_ROWS", "ImportRefused", "ParsedFile", "PlannedRow", "Preview", "RowProblem",
            "check", "preview"]
-ROLES = {role.value for role in Role}
 
 
 @dataclass(frozen=True)
@@ -95,49 +95,34 @@ def _existing(session: Session, emails: set[str]) -> dict[str, User]:
     return existing
 
 
-def _email(number: int, raw: str, look: _Lookups, problems: list[RowProblem]) -> str:
-    if not raw:
-        problems.append(RowProblem(number, "email", "Missing email (required)."))
-        return ""
+def _checked(number: int, problems: list[RowProblem], rule: Callable[..., Any], *args: Any) -> Any:
+    """Apply one field rule (people.fields) to a cell; a refusal becomes a problem on that row, and None."""
     try:
-        email = validate_email(raw, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        problems.append(RowProblem(number, "email", f"Not a valid email address “{raw}”: {exc}"))
-        return ""
-    if email in look.seen:
+        return rule(*args)
+    except AccountError as exc:
+        problems.append(RowProblem(number, exc.field, exc.message))
+        return None
+
+
+def _email(number: int, raw: str, look: _Lookups, problems: list[RowProblem]) -> str:
+    email = _checked(number, problems, clean_email, raw) or ""
+    if email and email in look.seen:
         problems.append(RowProblem(number, "email", f"Duplicate email {email}: it is also on row {look.seen[email]}."))
         return ""
-    look.seen[email] = number
+    if email:
+        look.seen[email] = number
     return email
 
 
 def _name(number: int, column: str, raw: str, problems: list[RowProblem]) -> str:
-    label = column.replace("_", " ")
-    if not raw:
-        problems.append(RowProblem(number, column, f"Missing {label} (required)."))
-    elif len(raw) > 100:
-        problems.append(RowProblem(number, column, f"The {label} is longer than 100 characters."))
-    return raw
-
-
-def _extra_time(number: int, raw: str, problems: list[RowProblem]) -> int | None:
-    text = raw.rstrip("%").strip()
-    if not text.isdigit() or not 0 <= int(text) <= 300:
-        problems.append(RowProblem(number, "extra_time_pct",
-                                   f"Extra time must be a whole number from 0 to 300 (found “{raw}”)."))
-        return None
-    return int(text)
+    return _checked(number, problems, clean_name, column, raw) or raw
 
 
 def _optional(number: int, get: dict[str, str], look: _Lookups, problems: list[RowProblem]) -> dict[str, Any]:
     """The optional cells that were filled in, as stored values; a blank cell leaves that field as it is."""
     values: dict[str, Any] = {}
-    if get.get("role"):
-        role = get["role"].lower()
-        if role in ROLES:
-            values["role"] = role
-        else:
-            problems.append(RowProblem(number, "role", f"Unknown role “{get['role']}”: use staff, dsl or admin."))
+    if get.get("role") and (role := _checked(number, problems, clean_role, get["role"])):
+        values["role"] = role
     for column, units, noun, page in (("school", look.schools, "school", "Schools"),
                                       ("staff_group", look.groups, "staff group", "Staff groups")):
         if get.get(column):
@@ -148,7 +133,7 @@ def _optional(number: int, get: dict[str, str], look: _Lookups, problems: list[R
                 problems.append(RowProblem(number, column, f"Unknown {noun} “{get[column]}”: add it on the "
                                                            f"{page} page first, or correct the spelling."))
     if get.get("extra_time_pct"):
-        extra = _extra_time(number, get["extra_time_pct"], problems)
+        extra = _checked(number, problems, clean_extra_time, get["extra_time_pct"])
         if extra is not None:
             values["extra_time_pct"] = extra
     return values

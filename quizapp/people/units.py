@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..audit import record
 from ..models import CourseRequirement, School, StaffGroup, User
-from ..people.accounts import AccountError
+from .fields import AccountError
 
 Unit = School | StaffGroup
 

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from ..audit import record
 from ..models import Role, School, StaffGroup, User
-from ..people.accounts import AccountError, NewUser, create_user, normalise_email
+from ..people.accounts import NewUser, create_user
+from .fields import AccountError, clean_email, clean_extra_time, clean_name, clean_role
 from .tokens import rotate_nonce
 
 STATUSES = ("active", "deactivated", "all")
@@ -87,37 +88,31 @@ def create_person(session: Session, details: PersonDetails, actor: User) -> User
                                         staff_group=group, extra_time_pct=details.extra_time_pct), actor=actor)
 
 
-def _check(session: Session, user: User, details: PersonDetails, actor: User) -> str:
-    email = normalise_email(details.email)
+def _check(session: Session, user: User, details: PersonDetails, actor: User) -> dict[str, Any]:
+    email = clean_email(details.email)
     taken = session.scalar(select(User.id).where(User.email == email, User.id != user.id))
     if taken:
         raise AccountError("email", f"A person with the email {email} already exists.")
-    for field, value in (("first_name", details.first_name), ("last_name", details.last_name)):
-        if not value.strip():
-            raise AccountError(field, f"{field.replace('_', ' ').capitalize()} is required.")
-    if details.role not in {role.value for role in Role}:
-        raise AccountError("role", "Role must be one of staff, dsl or admin.")
-    if user.id == actor.id and details.role != user.role:
+    role = clean_role(details.role)
+    if user.id == actor.id and role != user.role:
         raise AccountError("role", "You cannot change your own role. Ask another administrator.")
-    if not 0 <= details.extra_time_pct <= 300:
-        raise AccountError("extra_time_pct", "Extra time must be between 0 and 300 %.")
-    return email
+    return {"email": email, "first_name": clean_name("first_name", details.first_name),
+            "last_name": clean_name("last_name", details.last_name), "role": role,
+            "extra_time_pct": clean_extra_time(details.extra_time_pct)}
 
 
 def update_person(session: Session, user: User, details: PersonDetails, actor: User) -> dict[str, list[Any]]:
     """Apply the edits (flush only) and audit what changed; raises AccountError naming the field."""
-    email = _check(session, user, details, actor)
+    checked = _check(session, user, details, actor)
     school = _unit(session, School, details.school_id, "school")
     group = _unit(session, StaffGroup, details.staff_group_id, "staff_group")
-    wanted = {"email": email, "first_name": details.first_name.strip(), "last_name": details.last_name.strip(),
-              "role": details.role, "school_id": school.id if school else None,
-              "staff_group_id": group.id if group else None, "extra_time_pct": details.extra_time_pct}
+    wanted = {**checked, "school_id": school.id if school else None, "staff_group_id": group.id if group else None}
     changes = {name: [getattr(user, name), value] for name, value in wanted.items() if getattr(user, name) != value}
     if "email" in changes:
         rotate_nonce(user)  # links already mailed to the old address stop working
     user.email, user.first_name, user.last_name, user.role = (wanted["email"], wanted["first_name"],
                                                               wanted["last_name"], wanted["role"])
-    user.school, user.staff_group, user.extra_time_pct = school, group, details.extra_time_pct
+    user.school, user.staff_group, user.extra_time_pct = school, group, wanted["extra_time_pct"]
     session.flush()
     if changes:
         record(session, actor, "user.update", f"user:{user.id}", changes=changes)

@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from ..config import base_url, now
 from ..extensions import db, limiter
 from ..notify.mail import MailError, settings_for
-from ..people.accounts import AccountError, find_by_email, normalise_email
+from ..people.accounts import find_by_email
+from ..people.fields import AccountError, clean_email
 from ..people.invitations import send_links
 from ..people.tokens import LinkError, LinkProblem, Purpose, lifetime, read_token, set_password
 from .permissions import PUBLIC, allow
@@ -114,7 +115,7 @@ def forgotten() -> str:
     form = ResetRequestForm()
     if form.validate_on_submit():
         try:
-            email = normalise_email(form.email.data or "")
+            email = clean_email(form.email.data or "")
         except AccountError:
             form.email.errors = [*form.email.errors, "Enter an email address like name@example.sch.uk."]
         else:

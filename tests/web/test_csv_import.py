@@ -79,14 +79,14 @@ def test_bad_rows_import_nothing_and_each_is_named(app: Flask, admin: FlaskClien
         ("3", "email"), ("5", "email"), ("6", "role"), ("7", "school"), ("7", "staff_group"),
         ("9", "extra_time_pct"), ("10", "email"), ("11", "first_name"), ("11", "last_name"), ("12", "role")]
     messages = {(r, c): p for r, c, p in rows}
-    assert messages[("3", "email")].startswith("Not a valid email address “not-an-email”")
+    assert messages[("3", "email")].startswith("Enter a valid email address (“not-an-email”")
     assert messages[("5", "email")] == "Duplicate email dup@example.org: it is also on row 4."
     assert messages[("6", "role")] == "Unknown role “teacher”: use staff, dsl or admin."
     assert messages[("7", "school")].startswith("Unknown school “Hogwarts”")
     assert messages[("7", "staff_group")].startswith("Unknown staff group “Wizards”")
-    assert messages[("9", "extra_time_pct")] == "Extra time must be a whole number from 0 to 300 (found “301”)."
-    assert messages[("10", "email")] == "Missing email (required)."
-    assert messages[("11", "first_name")] == "Missing first name (required)."
+    assert messages[("9", "extra_time_pct")] == "Extra time must be a whole number from 0 to 300, not “301”."
+    assert messages[("10", "email")] == "Enter the email address."
+    assert messages[("11", "first_name")] == "Enter the first name."
     assert "Confirm import" not in html and 'name="payload"' not in html
     assert _count(app) == 6
 

@@ -87,8 +87,9 @@ def test_create_person_sends_an_invitation(app: Flask, client: FlaskClient, peop
 @pytest.mark.parametrize("changes, message", [
     ({"email": "not-an-address"}, "Enter a valid email address"),
     ({"first_name": ""}, "Enter the first name."),
-    ({"extra_time_pct": "301"}, "Enter a whole number from 0 to 300"),
-    ({"extra_time_pct": "lots"}, "Enter a whole number from 0 to 300"),
+    ({"extra_time_pct": "301"}, "Extra time must be a whole number from 0 to 300"),
+    ({"extra_time_pct": "lots"}, "Extra time must be a whole number from 0 to 300"),
+    ({"last_name": "Smith\r\nBcc: everyone@example.org"}, "The last name must be on one line"),
     ({"role": "owner"}, "Not a valid choice"),
 ])
 def test_create_shows_the_problem_next_to_the_field(client: FlaskClient, people: dict, changes: dict,

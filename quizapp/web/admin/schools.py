@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from ...extensions import db
 from ...models import Role
-from ...people.accounts import AccountError
+from ...people.fields import AccountError
 from ...people.units import GROUP, SCHOOL, Unit, UnitKind, add_unit, delete_unit, list_units, rename_unit
 from ..forms import ConfirmForm
 from ..permissions import allow

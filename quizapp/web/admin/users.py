@@ -11,7 +11,7 @@ from ...extensions import db
 from ...models import Role, School, StaffGroup, User
 from ...notify.mail import settings_for
 from ...people import users as ops
-from ...people.accounts import AccountError
+from ...people.fields import AccountError
 from ...people.invitations import SendResult, send_links
 from ...people.tokens import Purpose
 from ..forms import ConfirmForm

@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ...models import Role, School, StaffGroup
-from ...people.accounts import AccountError
+from ...people.fields import EXTRA_TIME_MESSAGE, AccountError, clean_email, clean_extra_time, clean_name
+from ..forms import FieldRule
 
 ROLE_CHOICES = [SelectChoice(Role.STAFF.value, "Staff"), SelectChoice(Role.DSL.value, "DSL"),
                 SelectChoice(Role.ADMIN.value, "Admin")]
-EXTRA_TIME_MESSAGE = "Enter a whole number from 0 to 300 (0 for none)."
 
 
 class WholeNumberField(IntegerField):
@@ -34,17 +34,15 @@ class WholeNumberField(IntegerField):
 class PersonForm(FlaskForm):
     """A person's details, as an admin edits them."""
 
-    first_name = StringField("First name", validators=[DataRequired(message="Enter the first name."),
-                                                       Length(max=100, message="Use 100 characters or fewer.")])
-    last_name = StringField("Last name", validators=[DataRequired(message="Enter the last name."),
-                                                     Length(max=100, message="Use 100 characters or fewer.")])
-    email = EmailField("Email", validators=[DataRequired(message="Enter the email address."),
+    first_name = StringField("First name", validators=[FieldRule(clean_name, "first_name")])
+    last_name = StringField("Last name", validators=[FieldRule(clean_name, "last_name")])
+    email = EmailField("Email", validators=[FieldRule(clean_email),
                                             Length(max=254, message="Use 254 characters or fewer.")])
     role = SelectField("Role", choices=ROLE_CHOICES)
     school = SelectField("School", coerce=int)
     staff_group = SelectField("Staff group", coerce=int)
     extra_time_pct = WholeNumberField("Extra time (%)", default=0, validators=[
-        InputRequired(message=EXTRA_TIME_MESSAGE), NumberRange(min=0, max=300, message=EXTRA_TIME_MESSAGE)])
+        InputRequired(message=EXTRA_TIME_MESSAGE), FieldRule(clean_extra_time)])
     send_invitation = BooleanField("Email an invitation to set a password now", default=True)
 
     def load_choices(self, session: Session) -> None:
