@@ -48,6 +48,8 @@ bench: install-test
 	$(BIN)/python -m bench --levels 100 --repeats 1 --pause 0.1 --quiz-only
 
 lint: install-test
+	$(BIN)/ruff check quizapp tests bench
+	$(BIN)/mypy
 	$(BIN)/bandit -q -r quizapp -c pyproject.toml --severity-level medium
 
 clean:

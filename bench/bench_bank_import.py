@@ -12,13 +12,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quizapp import create_app  # noqa: E402
-from quizapp.banks.loader import dump_bank_yaml, load_bank_text  # noqa: E402
-from quizapp.banks.schema import BankSpec, OptionSpec, QuestionSpec, SourceSpec  # noqa: E402
-from quizapp.banks.store import apply_import  # noqa: E402
-from quizapp.db import utcnow  # noqa: E402
-from quizapp.extensions import db  # noqa: E402
-from quizapp.migrate import upgrade  # noqa: E402
+from quizapp import create_app
+from quizapp.banks.loader import dump_bank_yaml, load_bank_text
+from quizapp.banks.schema import BankSpec, OptionSpec, QuestionSpec, SourceSpec
+from quizapp.banks.store import apply_import
+from quizapp.db import utcnow
+from quizapp.extensions import db
+from quizapp.migrate import upgrade
 
 LEARNING = " ".join(["Read the guidance carefully and tell the DSL about any concern."] * 40)
 

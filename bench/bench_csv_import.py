@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quizapp import create_app  # noqa: E402
-from quizapp.extensions import db  # noqa: E402
-from quizapp.migrate import upgrade  # noqa: E402
-from quizapp.models import School, StaffGroup, User  # noqa: E402
-from quizapp.people.accounts import hash_password  # noqa: E402
-from quizapp.people.csv_import import COLUMNS, preview  # noqa: E402
-from tests.dbs import scratch_database  # noqa: E402
+from quizapp import create_app
+from quizapp.extensions import db
+from quizapp.migrate import upgrade
+from quizapp.models import School, StaffGroup, User
+from quizapp.people.accounts import hash_password
+from quizapp.people.csv_import import COLUMNS, preview
+from tests.dbs import scratch_database
 
 FIRST = ["Zoë", "Łukasz", "Gwenllïan", "Priya", "Oluwaseun", "Siobhán", "Mohammed", "Ffion", "Jack", "Aisha"]
 LAST = ["Ó Súilleabháin", "Wróblewski", "Ŵyn", "Natarajan", "Adeyemi", "Smith", "Ahmed", "Llewellyn-Jones"]
@@ -86,12 +86,12 @@ def main() -> None:
         db.dispose(app)
 
 
-def database(server_url: str | None, tmp) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def database(server_url: str | None, tmp) -> Iterator[str]:
     """A throw-away database: a SQLite file, or a new PostgreSQL database dropped on exit."""
     return scratch_database(server_url, tmp, prefix="quizapp_bench")
 
 
-def run(app, data: bytes, args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
+def run(app, data: bytes, args: argparse.Namespace) -> None:
     """The timed part."""
     from sqlalchemy import select
 

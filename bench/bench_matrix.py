@@ -29,12 +29,12 @@ from sqlalchemy import event, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from quizapp import create_app  # noqa: E402
-from quizapp.certificates.issue import add_months  # noqa: E402
-from quizapp.migrate import upgrade  # noqa: E402
-from quizapp.models import Attempt, Certificate, Course, CourseRequirement, School, StaffGroup, User  # noqa: E402
-from quizapp.people.accounts import hash_password  # noqa: E402
-from tests.dbs import scratch_database  # noqa: E402
+from quizapp import create_app
+from quizapp.certificates.issue import add_months
+from quizapp.migrate import upgrade
+from quizapp.models import Attempt, Certificate, Course, CourseRequirement, School, StaffGroup, User
+from quizapp.people.accounts import hash_password
+from tests.dbs import scratch_database
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PASSWORD = "bench password not secret"
@@ -151,7 +151,7 @@ def measure(url: str, runs: int) -> dict[str, tuple[float, float, int]]:
     for label, url_path in PAGES.items():
         assert client.get(url_path).status_code == 200  # warm-up (creates the settings row once)
         statements: list[str] = []
-        listener = lambda *args, sink=statements: sink.append(args[2])  # noqa: E731
+        listener = lambda *args, sink=statements: sink.append(args[2])  # noqa: E731 (a listener kept to remove it again)
         event.listen(engine, "before_cursor_execute", listener)
         samples = []
         for _ in range(runs):
@@ -166,7 +166,7 @@ def measure(url: str, runs: int) -> dict[str, tuple[float, float, int]]:
     return results
 
 
-def database(server_url: str | None, tmp) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def database(server_url: str | None, tmp) -> Iterator[str]:
     """A throw-away database: a SQLite file, or a new PostgreSQL database dropped on exit."""
     return scratch_database(server_url, tmp, prefix="quizapp_bench")
 

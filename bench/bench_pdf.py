@@ -26,8 +26,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from quizapp.certificates.pdf import CertificateData, render_certificate  # noqa: E402
-from quizapp.certificates.qr import draw_qr, qr_matrix  # noqa: E402
+from quizapp.certificates.pdf import CertificateData, render_certificate
+from quizapp.certificates.qr import draw_qr, qr_matrix
 
 FIRST = ["Zoë", "Łukasz", "Gwenllïan", "Priya", "Oluwaseun", "Siobhán", "Mohammed", "Ffion", "Jack", "Aisha"]
 LAST = ["Ó Súilleabháin", "Wróblewski", "Ŵyn", "Natarajan", "Adeyemi", "Featherstonehaugh-Cholmondeley",

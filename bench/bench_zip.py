@@ -29,12 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from quizapp import create_app  # noqa: E402
-from quizapp.certificates.issue import issue_for  # noqa: E402
-from quizapp.extensions import db  # noqa: E402
-from quizapp.migrate import upgrade  # noqa: E402
-from quizapp.models import Attempt, Course, School, User  # noqa: E402
-from quizapp.people.accounts import hash_password  # noqa: E402
+from quizapp import create_app
+from quizapp.certificates.issue import issue_for
+from quizapp.extensions import db
+from quizapp.migrate import upgrade
+from quizapp.models import Attempt, Course, School, User
+from quizapp.people.accounts import hash_password
 
 CONFIG = {"TESTING": True, "SECRET_KEY": "bench-only-secret", "WTF_CSRF_ENABLED": False,
           "RATELIMIT_ENABLED": False, "SERVER_NAME": "training.example"}
@@ -46,7 +46,7 @@ LAST = ["Ó Súilleabháin", "Wróblewski", "Ŵyn", "Natarajan", "Adeyemi", "Fea
         "Smith", "Ahmed", "Llewellyn-Jones", "Nguyen"]
 
 
-def _app(url: str):  # type: ignore[no-untyped-def]
+def _app(url: str):
     return create_app({**CONFIG, "DATABASE_URL": url})
 
 

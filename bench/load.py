@@ -39,8 +39,8 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.load_setup import PASSWORD, QUESTIONS, gunicorn, migrate_and_seed, temporary_database  # noqa: E402
-from bench.secure_floor_app import create_table  # noqa: E402
+from bench.load_setup import PASSWORD, QUESTIONS, gunicorn, migrate_and_seed, temporary_database
+from bench.secure_floor_app import create_table
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 OPTION = re.compile(r'<input type="(?:radio|checkbox)" name="q(\d+)" id="[^"]*" value="([^"]+)"')

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.dbs import postgres_database  # noqa: E402
+from tests.dbs import postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "load test password 2026"  # nosec B105 - a throwaway account in a throwaway database
@@ -21,7 +21,7 @@ QUESTIONS = 12
 
 
 
-def temporary_database(server_url: str):  # type: ignore[no-untyped-def]
+def temporary_database(server_url: str):
     """A fresh PostgreSQL database, dropped afterwards."""
     return postgres_database(server_url, prefix="quizapp_bench")
 

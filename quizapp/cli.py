@@ -119,12 +119,12 @@ reminders_cli = AppGroup("reminders", help="E-mail reminders about training that
 @click.option("--dry-run", is_flag=True, help="List who would be e-mailed; send nothing and log nothing.")
 def reminders_send(dry_run: bool) -> None:
     """Remind each person due, expired or not started (at most weekly per course) and send DSL digests."""
-    from .certificates.issue import org_settings
     from .config import base_url, now
+    from .models import OrgSettings
     from .notify.mail import settings_for
     from .notify.reminders import plan_reminders, planned_summary, send_plan
 
-    moment, settings = now(), org_settings(db.session)
+    moment, settings = now(), OrgSettings.current(db.session)
     plan = plan_reminders(db.session, moment, settings.due_soon_days)
     if dry_run:
         for person in plan.learners:

@@ -82,12 +82,13 @@ def load_settings(
 
 def now() -> datetime:
     """The current time in UTC; tests inject a clock through app.config["CLOCK"]."""
-    return current_app.config.get("CLOCK", utcnow)()
+    moment: datetime = current_app.config.get("CLOCK", utcnow)()
+    return moment
 
 
 def base_url() -> str:
     """The public base address: QUIZAPP_BASE_URL, else the address this request came in on."""
-    configured = current_app.config.get("BASE_URL")
+    configured: str | None = current_app.config.get("BASE_URL")
     if configured:
         return configured
     return request.host_url if has_request_context() else "http://127.0.0.1:5000/"

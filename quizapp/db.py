@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask.globals import app_ctx
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -69,14 +69,16 @@ def make_engine(url: str) -> Engine:
 
 
 def _scope() -> int:
-    return id(app_ctx._get_current_object())
+    return id(app_ctx._get_current_object())  # type: ignore[attr-defined]  # werkzeug LocalProxy method
 
 
 class Database:
     """Holds the per-app engine and a session scoped to the current app context."""
 
     def __init__(self) -> None:
-        self._scoped: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_scope)
+        # scoped_session calls any factory; its stubs ask for a sessionmaker, whose bind would be fixed too early.
+        factory = cast("sessionmaker[Session]", self._new_session)
+        self._scoped: scoped_session[Session] = scoped_session(factory, scopefunc=_scope)
         # The scoped proxy forwards every Session method, so domain code typed for a Session takes it as one.
         self.session: Session = cast(Session, self._scoped)
 
@@ -102,7 +104,8 @@ class Database:
     @property
     def engine(self) -> Engine:
         """The current app's engine."""
-        return current_app.extensions["quizapp.engine"]
+        engine: Engine = current_app.extensions["quizapp.engine"]
+        return engine
 
     @property
     def session_started(self) -> bool:

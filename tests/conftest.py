@@ -83,7 +83,7 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def sign_in(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD):  # type: ignore[no-untyped-def]
+def sign_in(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD):
     """Post the sign-in form and return the response."""
     return client.post("/sign-in", data={"email": email, "password": password})
 
@@ -121,7 +121,7 @@ def counted_statements(app: Flask) -> Iterator[list[str]]:
     engine = app.extensions["quizapp.engine"]
     statements: list[str] = []
 
-    def before(_conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+    def before(_conn, _cursor, statement, _params, _context, _many):
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", before)

@@ -21,7 +21,7 @@ class Inbox:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
         self.recipients.append(list(envelope.rcpt_tos))
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -31,7 +31,7 @@ class Inbox:
     @staticmethod
     def text(message: EmailMessage) -> str:
         """The plain-text body."""
-        body = message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+        body = message.get_body(preferencelist=("plain",)).get_content()
         return body.replace("\r\n", "\n")
 
 

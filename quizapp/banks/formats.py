@@ -113,7 +113,7 @@ def complete_import(data: dict[str, Any], filename: str, *, bank_id: str | None 
     """Fill in what interchange files lack: bank details, question ids, and a source for uncited questions."""
     name = PurePath(filename).name
     bank_id = bank_id or _text(data.get("id")) or slugify(PurePath(filename).stem) or "imported-bank"
-    questions = []
+    questions: list[dict[str, Any]] = []
     for question in data.get("questions", []):
         question = dict(question)
         ordinal = question.pop("_n", len(questions) + 1)
@@ -197,8 +197,9 @@ class _Placer:
 
     def cross_rules(self, require_learning: bool) -> list[BankError]:
         """Bank-wide rules on the raw data, which pydantic skips while any field is invalid."""
-        sources = self.data.get("sources") if isinstance(self.data.get("sources"), list) else []
-        questions = self.data.get("questions") if isinstance(self.data.get("questions"), list) else []
+        raw_sources, raw_questions = self.data.get("sources"), self.data.get("questions")
+        sources: list[Any] = raw_sources if isinstance(raw_sources, list) else []
+        questions: list[Any] = raw_questions if isinstance(raw_questions, list) else []
         source_ids = [s.get("id") if isinstance(s, dict) else None for s in sources]
         refs = [(q.get("id"), q.get("source")) if isinstance(q, dict) else (None, None) for q in questions]
         problems = learning_problems(self.data.get("learning"), require_learning) + bank_problems(source_ids, refs)
@@ -264,8 +265,9 @@ def _known_keys(loc: Loc) -> list[str]:
 def _item_prefix(loc: Loc) -> str:
     # Name the option or source inside its question or list, since they have no ids of their own.
     for index in range(len(loc) - 2, -1, -1):
-        if loc[index] in ("options", "sources") and isinstance(loc[index + 1], int) and len(loc) > index + 2:
-            return f"{str(loc[index]).rstrip('s')} {loc[index + 1] + 1}: "
+        position = loc[index + 1]
+        if loc[index] in ("options", "sources") and isinstance(position, int) and len(loc) > index + 2:
+            return f"{str(loc[index]).rstrip('s')} {position + 1}: "
     return ""
 
 

@@ -18,7 +18,10 @@ NULL_TAG = "tag:yaml.org,2002:null"
 MISSING = {"learning": "learning is required: a Markdown page of 300-800 words"}
 
 
-class _TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: ~10x faster
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+
+
+class _TextLoader(_BaseLoader):  # type: ignore[valid-type,misc]  # chosen at import time, so mypy cannot see it
     """Safe YAML that keeps yes/no, dates and numbers as the text written (no 'Norway problem')."""
 
 
@@ -219,7 +222,7 @@ class _Prose(str):
     """Text folded over several lines (>-) when it is long."""
 
 
-class _Flow(list):  # type: ignore[type-arg]
+class _Flow(list[Any]):
     """A short list written on one line, such as [signs, myths]."""
 
 

@@ -59,7 +59,7 @@ def parse_xml(text: str) -> Element:
         stack[-1].children.append(element)
         stack.append(element)
 
-    def refuse(*_: Any) -> None:
+    def refuse(*_: Any) -> int:
         """Stop at the first DOCTYPE or entity declaration."""
         raise XmlRefused("the file declares a DOCTYPE or entities, which are refused for safety",
                          parser.CurrentLineNumber)

@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 Loc = tuple[str | int, ...]
+QuestionKindName = Literal["single", "multiple", "true_false"]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EDITION_RE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
@@ -95,7 +96,7 @@ class QuestionSpec(_Spec):
     """One question as written in a bank file."""
 
     id: Slug
-    type: Literal["single", "multiple", "true_false"]
+    type: QuestionKindName
     prompt: Text
     options: list[OptionSpec]
     explanation: Text

@@ -4,14 +4,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Course, CourseBank, Question, QuestionBank
 from .formats import IMPORTED_SOURCE
-from .schema import BankSpec, QuestionSpec
+from .schema import BankSpec, QuestionKindName, QuestionSpec
 
 DEFAULT_COURSE = {"time_limit_minutes": 15, "pass_mark_pct": 80, "validity_months": 12,
                   "max_attempts_per_day": 3, "cooldown_minutes": 30}
@@ -68,7 +68,7 @@ def _current(session: Session, bank_id: int | None) -> dict[str, _Current]:
     rows = session.execute(select(Question.qid, Question.id, Question.version, Question.content_hash,
                                   Question.retired_at.is_not(None))
                            .where(Question.bank_id == bank_id, Question.superseded_at.is_(None)))
-    return {qid: _Current(*rest) for qid, *rest in rows}
+    return {qid: _Current(id_, version, content_hash, retired) for qid, id_, version, content_hash, retired in rows}
 
 
 def _bank(session: Session, slug: str) -> QuestionBank | None:
@@ -169,8 +169,24 @@ def spec_from_db(session: Session, bank: QuestionBank) -> BankSpec:
 
     live = session.scalars(select(Question).where(Question.bank_id == bank.id, Question.superseded_at.is_(None),
                                                   Question.retired_at.is_(None)).order_by(Question.qid)).all()
-    questions = [QuestionSpec(id=q.qid, type=q.type, prompt=q.prompt, explanation=q.explanation, source=q.source_id,
-                              tags=list(q.tags), options=[OptionSpec(**o) for o in q.options]) for q in live]
-    return BankSpec.model_construct(id=bank.slug, title=bank.title, edition=bank.edition, summary=bank.summary,
-                                    learning=bank.learning, sources=[SourceSpec(**s) for s in bank.sources],
-                                    questions=questions)
+    questions = [
+        QuestionSpec(
+            id=q.qid,
+            type=cast(QuestionKindName, q.type),
+            prompt=q.prompt,
+            explanation=q.explanation,
+            source=q.source_id,
+            tags=list(q.tags),
+            options=[OptionSpec(**o) for o in q.options],
+        )
+        for q in live
+    ]
+    return BankSpec.model_construct(
+        id=bank.slug,
+        title=bank.title,
+        edition=bank.edition,
+        summary=bank.summary,
+        learning=bank.learning,
+        sources=[SourceSpec(**s) for s in bank.sources],
+        questions=questions,
+    )

@@ -36,7 +36,7 @@ class _Sink(io.RawIOBase):
         """zipfile asks before writing."""
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # zipfile hands bytes, not any buffer
         """Keep a copy of the bytes until the next drain."""
         self._chunks.append(bytes(data))
         self.size += len(data)
@@ -67,13 +67,13 @@ def manifest_row(cert: Certificate, email: str, today: date, file_name: str) -> 
             LABELS[certificate_status(cert, today)], file_name]
 
 
-def with_pdfs(listing: Select[tuple[Certificate]]) -> Select[tuple[Certificate, str, bytes]]:
+def with_pdfs(listing: Select[Certificate]) -> Select[Certificate, str, bytes]:
     """Add each holder's email and the stored PDF to a certificate listing (User already joined)."""
     return listing.add_columns(User.email, CertificateFile.pdf).join(
         CertificateFile, CertificateFile.certificate_id == Certificate.id)
 
 
-def zip_stream(session: Session, query: Select[tuple[Certificate, str, bytes]], today: date,
+def zip_stream(session: Session, query: Select[Certificate, str, bytes], today: date,
                name_of: NameOf, stamp: datetime) -> Iterator[bytes]:
     """Yield a ZIP of every certificate the query returns, plus manifest.csv, a few hundred KB at a time."""
     sink = _Sink()

@@ -22,16 +22,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def org_settings(session: Session) -> OrgSettings:
-    """The organisation settings row, created with defaults on first use."""
-    settings = session.get(OrgSettings, 1)
-    if settings is None:
-        settings = OrgSettings(id=1)
-        session.add(settings)
-        session.flush()
-    return settings
-
-
 def new_code() -> str:
     """A random, URL-safe verification code (192 bits)."""
     return secrets.token_urlsafe(24)
@@ -55,7 +45,7 @@ def _editions(attempt: Attempt) -> str:
 
 
 def _create(session: Session, attempt: Attempt, holder: User, issued_at: datetime, base_url: str) -> Certificate:
-    settings = org_settings(session)
+    settings = OrgSettings.current(session)
     code = new_code()
     cert = Certificate(number=f"pending-{code[:30]}", code=code, attempt_id=attempt.id, user_id=holder.id,
                        course_id=attempt.course_id, issued_at=issued_at,

@@ -4,13 +4,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..models import Certificate, CertificateFile, User
-from .issue import _data, new_code, org_settings
+from ..models import Certificate, CertificateFile, OrgSettings, User
+from .issue import _data, new_code
 from .pdf import render_certificate
 
 REASON_MAX = 1000
@@ -22,12 +23,12 @@ class Refused(Exception):
 
 def _claim(session: Session, cert: Certificate, **values: object) -> bool:
     # A conditional update lets exactly one of two simultaneous requests win, as attempts do.
-    claimed = session.execute(update(Certificate)
+    claimed = cast(CursorResult[Any], session.execute(update(Certificate)
                               .where(Certificate.id == cert.id, Certificate.revoked_at.is_(None),
                                      *([Certificate.superseded_at.is_(None)] if "superseded_at" in values else []))
-                              .values(**values).execution_options(synchronize_session=False)).rowcount
+                              .values(**values).execution_options(synchronize_session=False))).rowcount
     session.refresh(cert)
-    return claimed == 1
+    return bool(claimed == 1)
 
 
 def revoke(session: Session, cert: Certificate, actor: User, reason: str, now: datetime) -> None:
@@ -66,7 +67,7 @@ def reissue(session: Session, cert: Certificate, actor: User, now: datetime, bas
     refusal = reissue_refusal(cert)
     if refusal is not None or not _claim(session, cert, superseded_at=now):
         raise Refused(refusal or reissue_refusal(cert) or "This certificate cannot be reissued now.")
-    settings = org_settings(session)
+    settings = OrgSettings.current(session)
     new = _copy(cert, now, holder_name or cert.holder_name)
     session.add(new)
     session.flush()  # the id makes the number unique, as at issue

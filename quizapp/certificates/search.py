@@ -100,7 +100,7 @@ def ordering(criteria: Criteria) -> list[Any]:
     return ([column.desc(), Certificate.id.desc()] if criteria.descending else [column.asc(), Certificate.id.asc()])
 
 
-def listing(criteria: Criteria, viewer: User, today: date) -> Select[tuple[Certificate]]:
+def listing(criteria: Criteria, viewer: User, today: date) -> Select[Certificate]:
     """Certificates with their holder and school loaded in the same query, filtered and sorted."""
     return (select(Certificate).join(Certificate.user).outerjoin(User.school)
             .options(contains_eager(Certificate.user).contains_eager(User.school))

@@ -10,13 +10,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
 
 from ..engine.timing import GRACE
 from ..models import Attempt, AttemptState, Certificate, User
 from ..models.users import EXTRA_TIME_MAX
 
-UserIds = Collection[int] | Select[tuple[int]]
+UserIds = Collection[int] | Select[int]
 # The longest a quiz can run: a 600-minute limit (the course CHECK) with the most extra time (the user CHECK).
 LONGEST_QUIZ = timedelta(minutes=600 * (100 + EXTRA_TIME_MAX) // 100)
 
@@ -52,12 +52,12 @@ def present(when: AsAt) -> ColumnElement[bool]:
     return and_(User.created_at < when.cutoff, or_(still_active, User.deactivated_at >= when.cutoff))
 
 
-def _narrowed(column: ColumnElement[int], user_ids: UserIds | None) -> list[ColumnElement[bool]]:
+def _narrowed(column: SQLColumnExpression[int], user_ids: UserIds | None) -> list[ColumnElement[bool]]:
     return [] if user_ids is None else [column.in_(user_ids)]
 
 
 def held_certificates(when: AsAt, user_ids: UserIds | None = None,
-                      course_id: int | None = None) -> Select[tuple[int, int, date]]:
+                      course_id: int | None = None) -> Select[int, int, date]:
     """(user_id, course_id, latest valid_until) over certificates that counted at the end of the day.
 
     A certificate counts once issued and until revoked or superseded by a reissue; the latest expiry wins, so a
@@ -71,7 +71,7 @@ def held_certificates(when: AsAt, user_ids: UserIds | None = None,
             .group_by(Certificate.user_id, Certificate.course_id))
 
 
-def running_attempts(when: AsAt, user_ids: UserIds | None = None) -> Select[tuple[int, int]]:
+def running_attempts(when: AsAt, user_ids: UserIds | None = None) -> Select[int, int]:
     """(user_id, course_id) of quizzes started by the end of the day, not finished by then and not yet timed out.
 
     The deadline window and the list of every state change nothing logically (no quiz outlasts LONGEST_QUIZ) but

@@ -6,6 +6,7 @@ boundary, so the page (which uses `status_for`) and the counts (which use this) 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Select, and_, case, func, literal, null, select
 
@@ -19,7 +20,7 @@ URGENCY = (Status.EXPIRED, Status.NOT_STARTED, Status.IN_PROGRESS, Status.DUE_SO
 STATUS_FILTERS = ("covered", "not_covered") + tuple(s.value for s in URGENCY)
 
 
-def status_sql(valid_until: ColumnElement, running_user: ColumnElement, when: AsAt) -> ColumnElement[str]:
+def status_sql(valid_until: ColumnElement[Any], running_user: ColumnElement[Any], when: AsAt) -> ColumnElement[str]:
     """The status of a required course from the latest counting expiry and whether a quiz was running."""
     return case(
         (valid_until > when.soon, Status.COMPLIANT.value),
@@ -35,13 +36,13 @@ def urgency_sql(status: ColumnElement[str]) -> ColumnElement[int]:
     return case(*[(status == s.value, rank) for rank, s in enumerate(URGENCY)], else_=len(URGENCY))
 
 
-def population(conditions: Sequence[ColumnElement[bool]]) -> Select[tuple[int]]:
+def population(conditions: Sequence[ColumnElement[bool]]) -> Select[int]:
     """The ids of the people matching the conditions (never correlated with an enclosing query)."""
     return select(User.id).where(*conditions).correlate(None)
 
 
 def required_cells(when: AsAt, conditions: Sequence[ColumnElement[bool]], course_id: int | None = None,
-                   narrow: bool = False) -> Select:
+                   narrow: bool = False) -> Select[*tuple[Any, ...]]:
     """(user_id, school_id, course_id, status) for every active course (or the one chosen) required of the people.
 
     With `narrow` (a school, group or search picks out a few people), certificates are read for those people
@@ -77,7 +78,7 @@ def _matches(cells: FromClause, wanted: str, gaps: ColumnElement[int]) -> Column
     return literal(1)
 
 
-def standing(cells: FromClause, wanted: str = "", sort_course_id: int | None = None) -> Select:
+def standing(cells: FromClause, wanted: str = "", sort_course_id: int | None = None) -> Select[*tuple[Any, ...]]:
     """Per person: required courses, how many are not covered, whether the status filter matches, a sort rank.
 
     "covered" needs every required course (or the chosen one) covered; "not_covered" any one missing; a status

@@ -10,8 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, FromClause, Row, Select, String, Subquery, case, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    SQLColumnExpression,
+    String,
+    Subquery,
+    case,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from ..models import Course, School, StaffGroup, User
@@ -23,6 +36,8 @@ from .status import LABELS, TAGS, Status, status_for
 PAGE_SIZE = 50
 PERSON_COLUMNS = (User.id, User.first_name, User.last_name, User.email, User.staff_group_id,
                   School.name.label("school"), StaffGroup.name.label("group"))
+# Any select, whatever its columns (SQLAlchemy 2.1 types a Select by each column).
+AnySelect = Select[*tuple[Any, ...]]
 SORTS = ("name", "school", "group")  # plus "course-<id>": by status in that course, most urgent first
 
 
@@ -73,6 +88,25 @@ class Cell:
     def expired_on(self) -> date | None:
         """The first day without cover, for an expired certificate."""
         return self.valid_until + timedelta(days=1) if self.status is Status.EXPIRED and self.valid_until else None
+
+
+class PersonRow(Protocol):
+    """What `build_rows` reads about a person: a row of PERSON_COLUMNS, or the same facts taken from a User."""
+
+    @property
+    def id(self) -> int: ...  # noqa: D102 (the fields of a row)
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def staff_group_id(self) -> int | None: ...
+    @property
+    def school(self) -> str | None: ...
+    @property
+    def group(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -130,22 +164,22 @@ def _standing(f: MatrixFilter, when: AsAt, reqs: Requirements) -> Subquery | Non
     return standing(cells, f.status, f.sort_course_id).subquery("standing")
 
 
-def ordering(f: MatrixFilter, st: FromClause | None) -> list[ColumnElement]:
+def ordering(f: MatrixFilter, st: FromClause | None) -> list[SQLColumnExpression[Any]]:
     """ORDER BY terms, ending with the id so the order is total and pages never overlap.
 
     Needs School and StaffGroup joined, and for a course sort the standing `st` (with its rank).
     """
-    by_name = [func.lower(User.last_name), func.lower(User.first_name), User.id]
+    by_name: list[SQLColumnExpression[Any]] = [func.lower(User.last_name), func.lower(User.first_name), User.id]
     if f.sort_course_id is not None and st is not None:
-        return [func.coalesce(st.c.rank, len(URGENCY))] + by_name
+        return [func.coalesce(st.c.rank, len(URGENCY)), *by_name]
     if f.sort == "school":
-        return [School.name.is_(None), School.name] + by_name
+        return [School.name.is_(None), School.name, *by_name]
     if f.sort == "group":
-        return [StaffGroup.name.is_(None), StaffGroup.name] + by_name
+        return [StaffGroup.name.is_(None), StaffGroup.name, *by_name]
     return by_name
 
 
-def matched(query: Select, f: MatrixFilter, st: FromClause | None) -> Select:
+def matched(query: AnySelect, f: MatrixFilter, st: FromClause | None) -> AnySelect:
     """Join School, StaffGroup and the standing (if any) and keep only those the status filter lets through."""
     query = (query.outerjoin(School, School.id == User.school_id)
              .outerjoin(StaffGroup, StaffGroup.id == User.staff_group_id))
@@ -155,7 +189,7 @@ def matched(query: Select, f: MatrixFilter, st: FromClause | None) -> Select:
     return query.where(func.coalesce(st.c.matches, 0) == 1) if f.status else query
 
 
-def people_query(f: MatrixFilter, when: AsAt, reqs: Requirements) -> Select:
+def people_query(f: MatrixFilter, when: AsAt, reqs: Requirements) -> AnySelect:
     """The matching people as light rows, in the chosen order."""
     st = _standing(f, when, reqs)
     query = matched(select(*PERSON_COLUMNS).where(*base_conditions(f, when, reqs)), f, st)
@@ -167,7 +201,7 @@ def count_matching(session: Session, f: MatrixFilter, when: AsAt, reqs: Requirem
     return session.scalar(select(func.count()).select_from(people_query(f, when, reqs).order_by(None).subquery())) or 0
 
 
-def page_slice(f: MatrixFilter, conds: Sequence[ColumnElement[bool]], st: FromClause, page: int) -> Select:
+def page_slice(f: MatrixFilter, conds: Sequence[ColumnElement[bool]], st: FromClause, page: int) -> AnySelect:
     """(user_id, position) of the people on the page, the page number brought within range in SQL itself."""
     ranked = (matched(select(User.id.label("user_id"), func.row_number().over(order_by=ordering(f, st)).label("rn"),
                              func.count().over().label("total")).where(*conds), f, st)
@@ -178,7 +212,7 @@ def page_slice(f: MatrixFilter, conds: Sequence[ColumnElement[bool]], st: FromCl
             .where(ranked.c.rn > (shown - 1) * PAGE_SIZE, ranked.c.rn <= shown * PAGE_SIZE))
 
 
-def build_rows(session: Session, people: Sequence[Row], columns: Sequence[Course], reqs: Requirements,
+def build_rows(session: Session, people: Sequence[PersonRow], columns: Sequence[Course], reqs: Requirements,
                when: AsAt, user_ids: UserIds | None) -> list[MatrixRow]:
     """Cells for the given people in two queries (certificates held, quizzes running), ruled by `status_for`."""
     held = {(u, c): v for u, c, v in session.execute(held_certificates(when, user_ids))}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import CompoundSelect, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -95,7 +96,7 @@ class Summary:
     page_ids: tuple[int, ...] = ()
 
 
-def _statement(f: MatrixFilter, when: AsAt, reqs: Requirements, page: int) -> CompoundSelect:
+def _statement(f: MatrixFilter, when: AsAt, reqs: Requirements, page: int) -> CompoundSelect[*tuple[Any, ...]]:
     """Places by (school, course, status), people by school, and the page's people, from one pass over the statuses.
 
     The cells and each person's standing are CTEs used more than once, which both databases work out once.

@@ -21,7 +21,7 @@ RECRUITERS = ["dbs-filtering"]  # for people who check applicants: the office an
 DSL_BANKS = ["child-criminal-exploitation", "honour-based-abuse"]
 DSL_COURSE = "DSL update: exploitation and honour-based abuse"
 # Days before today each scenario's pass happened (None: no pass), cycled across people and courses.
-SCENARIOS = [40, 200, 355, 390, None, 120, "in_progress", 20, 500, None, 330, 90]
+SCENARIOS: list[int | str | None] = [40, 200, 355, 390, None, 120, "in_progress", 20, 500, None, 330, 90]
 
 
 def _course_for(session: Session, slug: str) -> Course | None:
@@ -87,7 +87,7 @@ def seed_history(session: Session, now: datetime, base_url: str, seed: int = 202
                 scenario = 40 if c_index == 0 else None  # leave the demo teacher something to do
             if scenario == "in_progress":
                 new_attempt(session, person, course, now - timedelta(minutes=3), rng)
-            elif scenario is not None:
+            elif isinstance(scenario, int):
                 if scenario % 3 == 0:  # a failed try a few days before the pass
                     _sit(session, person, course, now - timedelta(days=scenario + 3), False, rng, base_url)
                 _sit(session, person, course, now - timedelta(days=scenario), True, rng, base_url)

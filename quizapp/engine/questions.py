@@ -40,7 +40,7 @@ class SingleChoice(QuestionKind):
 
     def grade(self, correct_ids: Sequence[str], answer: Sequence[str] | None) -> bool:
         """Right when the one chosen option is the right one."""
-        return bool(answer) and list(answer) == list(correct_ids)
+        return answer is not None and bool(answer) and list(answer) == list(correct_ids)
 
 
 class TrueFalse(SingleChoice):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base
 
@@ -24,3 +24,13 @@ class OrgSettings(Base):
     signatory_role: Mapped[str] = mapped_column(String(120), default="Designated Safeguarding Lead")
     certificate_prefix: Mapped[str] = mapped_column(String(12), default="QZ")
     due_soon_days: Mapped[int] = mapped_column(Integer, default=30)
+
+    @classmethod
+    def current(cls, session: Session) -> OrgSettings:
+        """The one settings row, the only way anything reads it; created with the defaults on first use."""
+        settings = session.get(cls, 1)
+        if settings is None:
+            settings = cls(id=1)
+            session.add(settings)
+            session.flush()
+        return settings

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired
 from sqlalchemy import select
@@ -56,7 +57,7 @@ def read_payload(secret_key: str, token: str, actor: User, now: datetime) -> tup
     return ParsedFile(list(data["c"]), rows), str(data["d"]), str(data["f"])
 
 
-def _new_user(row_email: str, first: str, last: str, values: dict) -> User:  # type: ignore[type-arg]
+def _new_user(row_email: str, first: str, last: str, values: dict[str, Any]) -> User:
     return User(email=row_email, first_name=first, last_name=last, role=values.get("role", Role.STAFF.value),
                 school_id=values.get("school_id"), staff_group_id=values.get("staff_group_id"),
                 extra_time_pct=values.get("extra_time_pct", 0), active=True)
@@ -72,7 +73,9 @@ def apply(session: Session, preview: Preview, actor: User, filename: str) -> Imp
     targets = {user.id: user for user in session.scalars(
         select(User).where(User.id.in_([row.user_id for row in updates])))} if updates else {}
     for row in updates:
-        user = targets[row.user_id]  # type: ignore[index]
+        if row.user_id is None:
+            raise ValueError("an update row always names the person it updates")
+        user = targets[row.user_id]
         user.first_name, user.last_name = row.first_name, row.last_name
         for name, value in row.values.items():
             setattr(user, name, value)

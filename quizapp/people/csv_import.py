@@ -88,7 +88,7 @@ def _lookups(session: Session, actor: User | None) -> _Lookups:
 
 def _existing(session: Session, emails: set[str]) -> dict[str, User]:
     """The people already on file with these addresses, in bounded IN lists that suit every database."""
-    ordered, existing = sorted(emails - {""}), {}
+    ordered, existing = sorted(emails - {""}), dict[str, User]()
     for start in range(0, len(ordered), 500):
         existing.update((user.email, user) for user in session.scalars(
             select(User).where(User.email.in_(ordered[start:start + 500]))))
@@ -142,7 +142,7 @@ def _optional(number: int, get: dict[str, str], look: _Lookups, problems: list[R
 def _changes(user: User, planned: PlannedRow, look: _Lookups) -> dict[str, list[Any]]:
     schools = {s.id: s.name for s in look.schools.values()}
     groups = {g.id: g.name for g in look.groups.values()}
-    shown = {"first_name": lambda v: v, "last_name": lambda v: v, "role": lambda v: v,
+    shown: dict[str, Callable[[Any], Any]] = {"first_name": lambda v: v, "last_name": lambda v: v, "role": lambda v: v,
              "school_id": lambda v: schools.get(v, "none"), "staff_group_id": lambda v: groups.get(v, "none"),
              "extra_time_pct": lambda v: f"{v} %"}
     wanted = {"first_name": planned.first_name, "last_name": planned.last_name, **planned.values}

@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..certificates.issue import org_settings
-from ..models import User
+from ..models import OrgSettings, User
 from ..notify.mail import MailSettings, deliver
 from ..notify.messages import compose, external_url
 from .tokens import Purpose, lifetime, make_token
@@ -36,7 +35,7 @@ def _hours(config: Mapping[str, Any], purpose: Purpose) -> str:
 def send_links(session: Session, users: Sequence[User], purpose: Purpose, *, config: Mapping[str, Any],
                base_url: str, now: datetime, mail: MailSettings, actor: User | None) -> SendResult:
     """E-mail each person a signed, single-use link for `purpose`; one audit event per person sent to."""
-    org = org_settings(session).org_name
+    org = OrgSettings.current(session).org_name
     sign_in_url = external_url(base_url, "auth.sign_in")
     forgotten_url = external_url(base_url, "account.forgotten")
     messages = [compose(purpose.value, SUBJECTS[purpose].format(org=org), user, org=org,

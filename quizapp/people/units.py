@@ -1,10 +1,12 @@
 """Schools and staff groups: list with usage, add, rename, and delete only when nothing uses them."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..audit import record
 from ..models import CourseRequirement, School, StaffGroup, User
@@ -41,14 +43,15 @@ class UnitRow:
         return bool(self.people or self.courses)
 
 
-def _people_column(kind: UnitKind):  # type: ignore[no-untyped-def]
+def _people_column(kind: UnitKind) -> InstrumentedAttribute[int | None]:
     return User.school_id if kind.model is School else User.staff_group_id
 
 
 def list_units(session: Session, kind: UnitKind) -> list[UnitRow]:
     """Every unit by name with its usage counts, in a fixed number of queries."""
     column = _people_column(kind)
-    people = dict(session.execute(select(column, func.count()).where(column.is_not(None)).group_by(column)).all())
+    counted = select(column, func.count()).where(column.is_not(None)).group_by(column)
+    people = {unit_id: count for unit_id, count in session.execute(counted) if unit_id is not None}
     courses: dict[int, int] = {}
     if kind.model is StaffGroup:
         courses = dict(
@@ -56,7 +59,8 @@ def list_units(session: Session, kind: UnitKind) -> list[UnitRow]:
                 select(CourseRequirement.staff_group_id, func.count()).group_by(CourseRequirement.staff_group_id)
             ).all()
         )
-    units = session.scalars(select(kind.model).order_by(func.lower(kind.model.name))).all()
+    # A union of two model classes selects as their common base, but each row is the kind asked for.
+    units = cast(Sequence[Unit], session.scalars(select(kind.model).order_by(func.lower(kind.model.name))).all())
     return [UnitRow(unit, people.get(unit.id, 0), courses.get(unit.id, 0)) for unit in units]
 
 

@@ -41,7 +41,7 @@ class PersonDetails:
     extra_time_pct: int
 
 
-def _filtered(filters: UserFilters) -> Select[tuple[User]]:
+def _filtered(filters: UserFilters) -> Select[User]:
     query = select(User)
     words = filters.q.strip().lower()
     if words:
@@ -66,7 +66,7 @@ def search_users(session: Session, filters: UserFilters, page: int, per_page: in
     query = _filtered(filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     users = session.scalars(query.order_by(func.lower(User.last_name), func.lower(User.first_name), User.id)
-                            .limit(per_page).offset((page - 1) * per_page)).all()
+                            .limit(per_page).offset((page - 1) * per_page))
     return list(users), total
 
 

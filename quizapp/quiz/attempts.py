@@ -4,8 +4,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -130,12 +131,12 @@ def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[
 
 def finalise(session: Session, attempt: Attempt, now: datetime, reason: FinishReason, on_pass: OnPass) -> bool:
     """Grade and finish the attempt exactly once (a conditional update decides the winner); True if this call did."""
-    claimed = session.execute(
+    claimed = cast(CursorResult[Any], session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS.value)
         .values(state=AttemptState.FINISHED.value, finished_at=now, finish_reason=reason.value)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     session.refresh(attempt)
     if claimed != 1:
         return False

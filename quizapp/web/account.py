@@ -1,6 +1,9 @@
 """Setting a password from an invitation or reset link, and asking for a reset link."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import logout_user
@@ -66,7 +69,7 @@ def _set_password_page(purpose: Purpose, token: str) -> str | Response | tuple[s
     return render_template("account/set_password.html", form=form, user=user, purpose=purpose.value)
 
 
-def _rate_limited(view):  # type: ignore[no-untyped-def]
+def _rate_limited(view: Callable[..., Any]) -> Callable[..., Any]:
     return limiter.limit(LINK_PAGE_POSTS, methods=["POST"], key_func=get_remote_address,
                          scope="set-password-address")(view)
 

@@ -47,9 +47,9 @@ def _nav_items() -> list[NavItem]:
 
 def _org_name() -> str:
     if "org_name" not in g:
-        settings = db.session.get(OrgSettings, 1)
-        g.org_name = settings.org_name if settings else OrgSettings.org_name.default.arg  # type: ignore[attr-defined]
-    return g.org_name
+        g.org_name = OrgSettings.current(db.session).org_name
+    name: str = g.org_name
+    return name
 
 
 def _context() -> dict[str, Any]:

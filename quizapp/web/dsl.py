@@ -14,7 +14,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..audit import record
-from ..certificates.issue import org_settings
 from ..compliance.asat import AsAt, as_at
 from ..compliance.chart import bar_chart
 from ..compliance.exports import file_name, table, to_csv, to_xlsx
@@ -25,7 +24,7 @@ from ..compliance.status import LABELS
 from ..compliance.summary import COUNTED, summarise
 from ..config import now
 from ..extensions import db
-from ..models import Role, School, StaffGroup, User
+from ..models import OrgSettings, Role, School, StaffGroup, User
 from .context import ukdate, ukdatetime
 from .permissions import allow, require_person
 
@@ -155,7 +154,7 @@ def _view() -> View:
     valid = form.validate()
     day = form.as_at.data if valid and form.as_at.data else moment.date()
     form.as_at.data = form.as_at.data or day
-    when = as_at(day, moment, org_settings(db.session).due_soon_days)
+    when = as_at(day, moment, OrgSettings.current(db.session).due_soon_days)
     if not valid:
         return View(form, when, reqs, None, is_admin)
     chosen = MatrixFilter(
@@ -184,7 +183,7 @@ def dashboard() -> str:
 def _export(kind: str) -> BaseResponse:
     view = _view()
     if view.matrix_filter is None:
-        return redirect(url_for("dsl.dashboard", **request.args))
+        return redirect(url_for("dsl.dashboard", **request.args.to_dict()))  # type: ignore[arg-type]  # query args
     f, day = view.matrix_filter, view.when.day
     rows = all_rows(db.session, f, view.when, view.reqs)
     header, body = table(rows, view.reqs.columns(f.course_id))
@@ -227,6 +226,6 @@ def person(person_id: int) -> str:
         day = min(date.fromisoformat(request.args.get("as_at", "")), moment.date())
     except ValueError:
         day = moment.date()
-    when = as_at(day, moment, org_settings(db.session).due_soon_days)
+    when = as_at(day, moment, OrgSettings.current(db.session).due_soon_days)
     data = person_record(db.session, person, when, load_requirements(db.session))
     return render_template("dsl/person.html", data=data, when=when, today=moment.date())

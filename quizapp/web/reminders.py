@@ -7,10 +7,9 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from ..audit import record
-from ..certificates.issue import org_settings
 from ..config import base_url, now
 from ..extensions import db
-from ..models import Role, School
+from ..models import OrgSettings, Role, School
 from ..notify.mail import settings_for
 from ..notify.reminders import plan_reminders, planned_summary, send_plan
 from .forms import ConfirmForm
@@ -34,7 +33,8 @@ def _school_scope(raw: str | None) -> tuple[int | None, bool]:
 def confirm() -> str:
     """Who would be reminded now, with a button to send (DSLs see their own school only)."""
     school_id, may_send = _school_scope(request.args.get("school"))
-    plan = plan_reminders(db.session, now(), org_settings(db.session).due_soon_days, school_id, with_digests=False)
+    due_soon_days = OrgSettings.current(db.session).due_soon_days
+    plan = plan_reminders(db.session, now(), due_soon_days, school_id, with_digests=False)
     schools = (db.session.scalars(select(School).order_by(func.lower(School.name))).all()
                if current_user.role == Role.ADMIN.value else [])
     return render_template("reminders/confirm.html", plan=plan, summary=planned_summary(plan), may_send=may_send,
@@ -50,7 +50,7 @@ def send() -> Response:
         abort(403)
     if ConfirmForm().validate_on_submit():
         moment = now()
-        settings = org_settings(db.session)
+        settings = OrgSettings.current(db.session)
         plan = plan_reminders(db.session, moment, settings.due_soon_days, school_id, with_digests=False)
         summary = send_plan(db.session, plan, mail=settings_for(current_app), now=moment, base_url=base_url(),
                             org=settings.org_name)

@@ -209,7 +209,7 @@ def page(context: Any, live_server: LiveServer) -> Iterator[Any]:
     pg.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
     pg.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     pg.on("dialog", lambda dialog: errors.append(f"unexpected dialog: {dialog.message}") or dialog.dismiss())
-    pg.console_errors = errors  # type: ignore[attr-defined]
+    pg.console_errors = errors
     yield pg
     unexpected = [e for e in errors if not _expected_console_error(e)]
     assert not unexpected, f"the browser reported errors: {unexpected}"

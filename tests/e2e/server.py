@@ -35,7 +35,7 @@ class FileClock:
         return utcnow() + timedelta(seconds=self.offset())
 
 
-def build(database_url: str, clock_file: Path, instance_dir: Path):  # type: ignore[no-untyped-def]
+def build(database_url: str, clock_file: Path, instance_dir: Path):
     """The production-like app: CSRF and rate limits on (limits in this process's memory), injected clock."""
     app = create_app({
         "DATABASE_URL": database_url,

@@ -244,7 +244,7 @@ def test_the_page_submits_itself_at_the_deadline_and_late_saves_are_refused(
 
 
 @pytest.fixture(autouse=True)
-def _real_time_after(live_server: LiveServer):  # type: ignore[no-untyped-def]
+def _real_time_after(live_server: LiveServer):
     yield
     live_server.reset_clock()
 

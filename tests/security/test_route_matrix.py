@@ -113,7 +113,7 @@ def _routes() -> dict[str, list[Rule]]:
 ROUTES = _routes()
 
 
-def outcome(response) -> str:  # type: ignore[no-untyped-def]
+def outcome(response) -> str:
     """Classify a response as one of the outcomes in EXPECTED."""
     location = urlsplit(response.headers.get("Location", ""))
     # The sign-in gate sends people to /sign-in?next=...; a plain redirect there (after signing out) is not it.

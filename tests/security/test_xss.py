@@ -85,7 +85,7 @@ def scan(html: str) -> tuple[str, list[str]]:
     return "".join(parser.text), parser.live
 
 
-def _hostile_course(session) -> Course:  # type: ignore[no-untyped-def]
+def _hostile_course(session) -> Course:
     bank = QuestionBank(slug="hostile", title=FIELDS["bank title"], edition="2026-01", summary=FIELDS["bank title"],
                         learning=f"## Read\n\n{FIELDS['learning']}\n\n[click](javascript:alert(1))",
                         sources=[{"id": "s", "title": "Source" + IMG, "url": "https://example.org/s?q=\"><b>"}])

@@ -36,13 +36,13 @@ def questions_by_id(bank: BankSpec) -> dict[str, tuple[str, str, list[tuple[str,
 def read_gift(name: str = "sample.gift", **options: object) -> BankSpec:
     """A GIFT fixture read as a bank with id gift-test."""
     return read_bank(fixture(name), "gift", filename=name, bank_id="gift-test", title="GIFT test",
-                     **options).bank  # type: ignore[arg-type]
+                     **options).bank
 
 
 def raised(text: str, fmt: str, filename: str, **options: object) -> list[str]:
     """The errors (as text) read_bank raises."""
     with pytest.raises(BankInvalid) as caught:
-        read_bank(text, fmt, filename=filename, **options)  # type: ignore[arg-type]
+        read_bank(text, fmt, filename=filename, **options)
     return [str(e) for e in caught.value.errors]
 
 
@@ -185,7 +185,7 @@ def read_xml(**options: object) -> BankSpec:
     text = fixture("sample.xml").replace('<answer fraction="100"><text>Right</text>',
                                          '<generalfeedback><text>Fixed.</text></generalfeedback>'
                                          '<answer fraction="100"><text>Right</text>')
-    return read_bank(text, "moodle-xml", filename="sample.xml", skip_unsupported=True, **options).bank  # type: ignore
+    return read_bank(text, "moodle-xml", filename="sample.xml", skip_unsupported=True, **options).bank
 
 
 def test_xml_multichoice_single_with_cdata_html() -> None:
@@ -251,7 +251,7 @@ def test_xml_export_is_what_moodle_imports() -> None:
     assert [a.attrs["fraction"] for a in single.children if a.tag == "answer"] == ["100", "0", "0"]
     assert [a.attrs["fraction"] for a in multiple.children if a.tag == "answer"] == ["50", "50", "-50", "-50"]
     assert [a.text("text") for a in truefalse.children if a.tag == "answer"] == ["true", "false"]
-    assert multiple.find("questiontext").attrs["format"] == "plain_text"  # type: ignore[union-attr]
+    assert multiple.find("questiontext").attrs["format"] == "plain_text"
     assert multiple.text("answer", "text") == "Zoë"
     assert "A CDATA end ]]> inside text" in [a.text("text") for a in multiple.children if a.tag == "answer"]
     assert single.text("generalfeedback", "text") == bank.questions[0].explanation
@@ -263,7 +263,7 @@ def test_xml_export_fractions_for_three_right_answers() -> None:
     question = bank.questions[1].model_copy(update={"options": [
         o.model_copy(update={"correct": True}) if o.text == "Plain Sam" else o for o in bank.questions[1].options]})
     quiz = parse_xml(write_bank(bank.model_copy(update={"questions": [question]}), "moodle-xml")).find("quiz")
-    answers = [a.attrs["fraction"] for a in quiz.children[-1].children if a.tag == "answer"]  # type: ignore[union-attr]
+    answers = [a.attrs["fraction"] for a in quiz.children[-1].children if a.tag == "answer"]
     assert answers == ["33.33333", "33.33333", "33.33333", "-100"]
 
 

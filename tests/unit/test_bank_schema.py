@@ -371,7 +371,7 @@ def test_content_hash_is_stable_and_tracks_meaning() -> None:
 def test_models_are_frozen_and_source_lookup() -> None:
     bank = load_bank_text(to_yaml(BANK), "b.yaml")
     with pytest.raises(ValidationError):
-        bank.questions[0].prompt = "changed"  # type: ignore[misc]
+        bank.questions[0].prompt = "changed"
     assert bank.source("src-a") == SourceSpec(id="src-a", title="Source A", url="https://example.org/a")
     with pytest.raises(KeyError, match="no source 'nope'"):
         bank.source("nope")

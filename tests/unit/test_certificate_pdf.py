@@ -39,7 +39,7 @@ def sample(**changes: object) -> CertificateData:
         completed_on=date(2026, 3, 3), valid_until=date(2027, 3, 3), number="DEMO-2026-000123",
         code=CODE, verify_url=f"https://training.example/verify/{CODE}",
         signatory_name="Gwenllïan Ŵyn", signatory_role="Designated Safeguarding Lead")
-    return replace(data, **changes)  # type: ignore[arg-type]
+    return replace(data, **changes)
 
 
 def need(tool: str) -> None:
@@ -61,8 +61,8 @@ def image_bytes(mode: str, size: tuple[int, int], fmt: str) -> bytes:
     """A small generated image: a coloured band on a (possibly transparent) background."""
     background, band = {"RGBA": ((0, 0, 0, 0), (29, 53, 87, 255)), "RGB": ((255, 255, 255), (29, 53, 87)),
                         "L": (255, 60)}[mode]
-    image = Image.new(mode, size, background)  # type: ignore[arg-type]
-    image.paste(band, (0, size[1] // 4, size[0], size[1] // 2))  # type: ignore[arg-type]
+    image = Image.new(mode, size, background)
+    image.paste(band, (0, size[1] // 4, size[0], size[1] // 2))
     out = io.BytesIO()
     image.save(out, fmt)
     return out.getvalue()

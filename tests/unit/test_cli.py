@@ -32,7 +32,7 @@ def test_users_create_refuses_password_equal_to_email(app: Flask) -> None:
     assert result.exit_code != 0 and "must not be your email" in result.output
 
 
-def test_demo_seeds_school_and_prints_sign_in(app: Flask, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_demo_seeds_school_and_prints_sign_in(app: Flask, monkeypatch) -> None:
     monkeypatch.setenv("QUIZAPP_DEMO_PASSWORD", "demo password 2026")
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output

@@ -19,18 +19,18 @@ from ..web.dsl_helpers import D0, T0, attempt, backdate_people, certificate, req
 DAY = timedelta(days=1)
 
 
-def _sql_statuses(session: Session, when, narrow: bool = False) -> dict[tuple[int, int], str]:  # type: ignore
+def _sql_statuses(session: Session, when, narrow: bool = False) -> dict[tuple[int, int], str]:
     cells = required_cells(when, [present(when)], narrow=narrow).subquery()
     return {(u, c): s for u, c, s in session.execute(select(cells.c.user_id, cells.c.course_id, cells.c.status))}
 
 
-def _page_statuses(session: Session, when) -> dict[tuple[int, int], str]:  # type: ignore[no-untyped-def]
+def _page_statuses(session: Session, when) -> dict[tuple[int, int], str]:
     reqs = load_requirements(session)
     rows = all_rows(session, MatrixFilter(), when, reqs)
     return {(r.person_id, cell.course_id): cell.status.value for r in rows for cell in r.cells}
 
 
-def _case(session: Session, name: str):  # type: ignore[no-untyped-def]
+def _case(session: Session, name: str):
     return make_user(session, "staff", first_name=name, group="Teaching staff")
 
 
@@ -41,7 +41,7 @@ def _build(session: Session) -> tuple[dict[str, int], int, int]:
     require(session, optional, "Volunteers")
     cases: dict[str, int] = {}
 
-    def person(name: str):  # type: ignore[no-untyped-def]
+    def person(name: str):
         user = _case(session, name)
         cases[name] = user.id
         return user

@@ -20,7 +20,7 @@ def pass_over_http(app: Flask, client: FlaskClient, email: str, course_id: int) 
     sign_in(client, email)
     started = client.post(f"/courses/{course_id}/start")
     assert started.status_code == 302, started.get_data(as_text=True)
-    attempt_id = int(re.search(r"/attempts/(\d+)", started.headers["Location"]).group(1))  # type: ignore[union-attr]
+    attempt_id = int(re.search(r"/attempts/(\d+)", started.headers["Location"]).group(1))
     with app.app_context():
         items = db.session.scalars(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id)).all()
         answers = {item.id: item.correct_option_ids for item in items}

@@ -75,7 +75,7 @@ def counted_statements(app: Flask) -> Iterator[list[str]]:
     engine = app.extensions["quizapp.engine"]
     statements: list[str] = []
 
-    def before(_conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+    def before(_conn, _cursor, statement, _params, _context, _many):
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", before)

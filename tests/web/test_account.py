@@ -25,7 +25,7 @@ LINK = re.compile(r"https?://\S+/account/(?:invitation|reset)/\S+")
 
 def _person(app: Flask, **kwargs: object) -> tuple[int, str]:
     with app.app_context():
-        user = make_user(db.session, "staff", **kwargs)  # type: ignore[arg-type]
+        user = make_user(db.session, "staff", **kwargs)
         db.session.commit()
         return user.id, user.email
 
@@ -40,7 +40,7 @@ def _path(purpose: Purpose, token: str) -> str:
     return f"/account/{'invitation' if purpose is Purpose.INVITE else 'reset'}/{token}"
 
 
-def _set(client: FlaskClient, path: str, password: str = NEW_PASSWORD, confirm: str | None = None):  # type: ignore[no-untyped-def]
+def _set(client: FlaskClient, path: str, password: str = NEW_PASSWORD, confirm: str | None = None):
     return client.post(path, data={"password": password, "confirm": password if confirm is None else confirm})
 
 
@@ -117,7 +117,7 @@ def test_password_rules_and_confirmation_are_checked(app: Flask, client: FlaskCl
 
 
 def test_reset_request_answers_the_same_and_mails_only_known_people(app: Flask, client: FlaskClient,
-                                                                   smtp_inbox: Inbox) -> None:  # noqa: F811
+                                                                   smtp_inbox: Inbox) -> None:
     use_smtp(app, smtp_inbox)
     app.config["BASE_URL"] = "https://training.example.sch.uk/"
     _, email = _person(app)

@@ -291,7 +291,7 @@ def crowd(app: Flask, clock: Clock) -> int:
 def _count_queries(app: Flask, client: FlaskClient, url: str) -> int:
     statements: list[str] = []
 
-    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+    def seen(_conn, _cursor, statement, *_args) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
             statements.append(statement)
 

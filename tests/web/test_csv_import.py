@@ -22,7 +22,7 @@ HEADER = "email,first_name,last_name,role,school,staff_group,extra_time_pct\r\n"
 PAYLOAD = re.compile(r'name="payload" type="hidden" value="([^"]+)"')
 
 
-def _upload(client: FlaskClient, content: bytes | str, name: str = "people.csv"):  # type: ignore[no-untyped-def]
+def _upload(client: FlaskClient, content: bytes | str, name: str = "people.csv"):
     data = content.encode() if isinstance(content, str) else content
     return client.post("/admin/users/import", data={"file": (io.BytesIO(data), name)},
                        content_type="multipart/form-data")
@@ -34,7 +34,7 @@ def _count(app: Flask) -> int:
 
 
 def _payload(html: str) -> str:
-    return unescape(PAYLOAD.search(html).group(1))  # type: ignore[union-attr]
+    return unescape(PAYLOAD.search(html).group(1))
 
 
 def _rows(html: str) -> list[tuple[str, str, str]]:
@@ -92,7 +92,7 @@ def test_bad_rows_import_nothing_and_each_is_named(app: Flask, admin: FlaskClien
 
 
 def test_good_csv_creates_and_updates_then_invites(app: Flask, admin: FlaskClient, people: dict,
-                                                   smtp_inbox: Inbox) -> None:  # noqa: F811
+                                                   smtp_inbox: Inbox) -> None:
     use_smtp(app, smtp_inbox)
     with app.app_context():
         get_or_create_group(db.session, "Support staff")
@@ -125,7 +125,7 @@ def test_good_csv_creates_and_updates_then_invites(app: Flask, admin: FlaskClien
         actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
     assert actions.count("user.create") == 2 and actions.count("user.update") == 1 and "user.import" in actions
     assert "2 people from this file have no password yet." in text
-    ids = re.search(r'name="user_ids" type="hidden" value="([^"]*)"', text).group(1)  # type: ignore[union-attr]
+    ids = re.search(r'name="user_ids" type="hidden" value="([^"]*)"', text).group(1)
     admin.post("/admin/users/invite", data={"user_ids": ids})
     assert sorted(r[0] for r in smtp_inbox.recipients) == ["new.one@example.org", "new.two@example.org"]
     again = admin.post("/admin/users/import/confirm", data={"payload": _payload(html)})

@@ -55,7 +55,7 @@ def _as_shown(line: list[str], admin: bool) -> list[str]:
         if label in ("Compliant", "Due soon"):
             cells.append(f"{label} until {ukdate(day)}")
         elif label == "Expired":
-            cells.append(f"{label} on {ukdate(day + DAY)}")  # type: ignore[operator]
+            cells.append(f"{label} on {ukdate(day + DAY)}")
         else:
             cells.append(label)
     return [f"{last}, {first}"] + ([school] if admin else []) + [group] + cells

@@ -21,7 +21,7 @@ def _items(app: Flask, attempt_id: int) -> list[AttemptQuestion]:
                                   .order_by(AttemptQuestion.position)).all()
 
 
-def _save(client: FlaskClient, attempt_id: int, item_id: int, options: list[str]):  # type: ignore[no-untyped-def]
+def _save(client: FlaskClient, attempt_id: int, item_id: int, options: list[str]):
     return client.post(f"/attempts/{attempt_id}/answers", json={"question": item_id, "options": options})
 
 

@@ -27,7 +27,7 @@ def _items(app: Flask, attempt_id: int) -> dict[str, AttemptQuestion]:
         return {item.type: item for item in items}
 
 
-def _save(client: FlaskClient, attempt_id: int, item_id: int, options: list[str]):  # type: ignore[no-untyped-def]
+def _save(client: FlaskClient, attempt_id: int, item_id: int, options: list[str]):
     return client.post(f"/attempts/{attempt_id}/answers", json={"question": item_id, "options": options})
 
 
@@ -106,7 +106,7 @@ def test_another_persons_attempt_is_not_found(app: Flask, client: FlaskClient, p
     assert _stored(app, single.id) is None
 
 
-def _assert_signed_out(response) -> None:  # type: ignore[no-untyped-def]
+def _assert_signed_out(response) -> None:
     assert response.status_code == 401
     body = response.get_json()
     assert body["message"] == SIGNED_OUT and body["signed_out"] is True and "/sign-in" in body["sign_in_url"]

@@ -38,7 +38,7 @@ def certify(session: Session, user: User, course: Course, valid_until: date) -> 
 
 
 @pytest.fixture()
-def cast(app: Flask, smtp_inbox: Inbox) -> dict:  # noqa: F811
+def cast(app: Flask, smtp_inbox: Inbox) -> dict:
     """Two required courses for teaching staff in two schools, in every state, and the SMTP test server."""
     use_smtp(app, smtp_inbox)
     app.config["CLOCK"] = Clock()
@@ -73,7 +73,7 @@ def cast(app: Flask, smtp_inbox: Inbox) -> dict:  # noqa: F811
         return ids | {"courses": [first.id, second.id], "optional": optional.id, "inbox": smtp_inbox}
 
 
-def _run(app: Flask, *extra: str):  # type: ignore[no-untyped-def]
+def _run(app: Flask, *extra: str):
     return app.test_cli_runner().invoke(args=["reminders", "send", *extra])
 
 
@@ -169,7 +169,7 @@ def test_plan_uses_a_fixed_number_of_queries(app: Flask, cast: dict) -> None:
             db.session.commit()
             statements: list[str] = []
             engine = db.engine
-            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            listener = lambda *args: statements.append(args[2])  # noqa: E731 (a listener kept to remove it again)
             event.listen(engine, "before_cursor_execute", listener)
             try:
                 plan = plan_reminders(db.session, Clock()(), 30)

@@ -41,7 +41,7 @@ def admin(client: FlaskClient, people: dict) -> FlaskClient:
     return client
 
 
-def _post(client: FlaskClient, logo: bytes | None = None, logo_name: str = "logo.png", **changes: str):  # type: ignore[no-untyped-def]
+def _post(client: FlaskClient, logo: bytes | None = None, logo_name: str = "logo.png", **changes: str):
     form: dict = {**VALID, **changes}
     if logo is not None:
         form["logo"] = (io.BytesIO(logo), logo_name)

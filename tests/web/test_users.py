@@ -68,7 +68,7 @@ def test_list_searches_filters_and_pages(app: Flask, client: FlaskClient, people
 
 
 def test_create_person_sends_an_invitation(app: Flask, client: FlaskClient, people: dict,
-                                           smtp_inbox: Inbox) -> None:  # noqa: F811
+                                           smtp_inbox: Inbox) -> None:
     use_smtp(app, smtp_inbox)
     sign_in(client, people["admin_email"])
     form = client.get("/admin/users/new").get_data(as_text=True)
@@ -170,7 +170,7 @@ def test_deactivate_keeps_records_and_blocks_sign_in_then_reactivate(app: Flask,
 
 def test_send_link_button_and_bulk_invitations(
     app: Flask, client: FlaskClient, people: dict, smtp_inbox: Inbox
-) -> None:  # noqa: F811
+) -> None:
     use_smtp(app, smtp_inbox)
     with app.app_context():
         fresh = [

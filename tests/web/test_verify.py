@@ -147,11 +147,11 @@ def _csrf_client(database_url: str, tmp_path: Path, **config: object) -> tuple[F
     app = build_app(database_url, tmp_path, WTF_CSRF_ENABLED=True, CLOCK=Clock(), **config)
     client = app.test_client()
     page = client.get("/verify").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     return app, client, token
 
 
-def _upload(client: FlaskClient, data: bytes, token: str | None = None, name: str = "certificate.pdf"):  # type: ignore[no-untyped-def]
+def _upload(client: FlaskClient, data: bytes, token: str | None = None, name: str = "certificate.pdf"):
     form: dict = {"pdf": (io.BytesIO(data), name)}
     if token:
         form["csrf_token"] = token

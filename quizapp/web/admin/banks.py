@@ -12,7 +12,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from ...audit import record
-from ...banks.formats import FORMATS, format_from_filename, read_bank, write_bank
+from ...banks.formats import FORMATS, ReadResult, format_from_filename, read_bank, write_bank
 from ...banks.schema import BankInvalid
 from ...banks.store import apply_import, plan_import, spec_from_db
 from ...db import utcnow
@@ -76,13 +76,13 @@ def bank_export(slug: str, fmt: str) -> Response:
         text = write_bank(spec_from_db(db.session, found), fmt)
     except ValueError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("admin.bank", slug=slug))  # type: ignore[return-value]
+        return redirect(url_for("admin.bank", slug=slug))  # type: ignore[return-value]  # Werkzeug's Response
     mimetype, extension = MEDIA[fmt]
     return Response(text, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{found.slug}.{extension}"'})
 
 
-def _read(payload: dict[str, object]):  # type: ignore[no-untyped-def]
+def _read(payload: dict[str, object]) -> ReadResult:
     return read_bank(str(payload["text"]), str(payload["fmt"]), filename=str(payload["filename"]),
                      bank_id=str(payload["bank_id"] or "") or None, title=str(payload["title"] or "") or None,
                      skip_unsupported=bool(payload["skip"]))
@@ -104,20 +104,20 @@ def _payload(form: UploadForm) -> dict[str, object]:
 
 @bp.route("/banks/upload", methods=["POST"])
 @allow(Role.ADMIN)
-def bank_upload() -> str | WzResponse:
+def bank_upload() -> str | WzResponse | tuple[str, int]:
     """Read an uploaded bank and show what importing it would add, change and retire, or its errors by line."""
     form = UploadForm()
     if not form.validate_on_submit():
-        return _banks_with(form), 400  # type: ignore[return-value]
+        return _banks_with(form), 400
     try:
         payload = _payload(form)
         result = _read(payload)
     except BankInvalid as exc:
         return render_template("admin/bank_preview.html", errors=exc.errors, filename=form.file.data.filename,
-                               report=None), 422  # type: ignore[return-value]
+                               report=None), 422
     except ValueError as exc:
         form.file.errors = [str(exc)]
-        return _banks_with(form), 400  # type: ignore[return-value]
+        return _banks_with(form), 400
     report = plan_import(db.session, result.bank)
     return render_template("admin/bank_preview.html", errors=[], skipped=result.skipped, report=report,
                            filename=payload["filename"],

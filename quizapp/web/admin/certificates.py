@@ -27,7 +27,7 @@ def _filter_form() -> FilterForm:
     courses = db.session.execute(select(Course.id, Course.title).order_by(Course.title)).all()
     schools = ([] if current_user.role != Role.ADMIN.value else
                db.session.execute(select(School.id, School.name).order_by(School.name)).all())
-    form.set_choices([tuple(row) for row in courses], [tuple(row) for row in schools])
+    form.set_choices([(row[0], row[1]) for row in courses], [(row[0], row[1]) for row in schools])
     form.validate()
     return form
 

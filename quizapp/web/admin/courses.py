@@ -60,7 +60,7 @@ def _render(form: CourseForm, course: Course | None, errors: dict[str, str], cou
 
 def _edit(course: Course | None) -> str | Response:
     form = CourseForm(obj=course)
-    banks = db.session.scalars(select(QuestionBank).order_by(QuestionBank.title)).all()
+    banks = list(db.session.scalars(select(QuestionBank).order_by(QuestionBank.title)))
     counts = {link.bank_id: link.question_count for link in course.banks} if course else {}
     groups = [g.id for g in course.required_for] if course else []
     if request.method == "POST":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -28,7 +29,8 @@ class Screen:
 
     def url(self, action: str = "", **values: int) -> str:
         """The address of this screen or one of its actions."""
-        return url_for(f"admin.{self.endpoint}{'_' + action if action else 's'}", **values)
+        endpoint = f"admin.{self.endpoint}{'_' + action if action else 's'}"
+        return url_for(endpoint, **values)  # type: ignore[arg-type]  # Flask types **values by its own keywords
 
 
 SCHOOLS = Screen(SCHOOL, "Schools", "School", "school")
@@ -56,7 +58,7 @@ def _list(screen: Screen) -> str | Response:
 
 
 def _unit(screen: Screen, unit_id: int) -> Unit:
-    unit = db.session.get(screen.kind.model, unit_id)
+    unit = cast(Unit | None, db.session.get(screen.kind.model, unit_id))
     if unit is None:
         abort(404)
     return unit

@@ -14,7 +14,6 @@ from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from ...audit import record
-from ...certificates.issue import org_settings
 from ...certificates.logo import MAX_LOGO_BYTES, LogoRefused, check_logo
 from ...extensions import db
 from ...models import OrgSettings, Role
@@ -97,7 +96,7 @@ def _logo_url(settings: OrgSettings) -> str | None:
 @allow(Role.ADMIN)
 def settings() -> str | Response:
     """Show and change the organisation settings; every change is audited."""
-    current = org_settings(db.session)
+    current = OrgSettings.current(db.session)
     form = SettingsForm(data={name: getattr(current, name) for name in TEXT_FIELDS})
     if form.validate_on_submit():
         changes = _changes(form, current)

@@ -1,7 +1,8 @@
 """Forms for the people, schools and staff groups screens."""
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -52,7 +53,7 @@ class PersonForm(FlaskForm):
 
 
 def _choices(session: Session, model: type[School] | type[StaffGroup], none_label: str) -> list[SelectChoice]:
-    units = session.scalars(select(model).order_by(func.lower(model.name)))
+    units = cast(Sequence[School | StaffGroup], session.scalars(select(model).order_by(func.lower(model.name))).all())
     return [SelectChoice("0", none_label)] + [SelectChoice(str(unit.id), unit.name) for unit in units]
 
 

@@ -5,12 +5,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ...certificates.issue import on_pass, org_settings
+from ...certificates.issue import on_pass
 from ...config import now
 from ...engine import rules, timing
 from ...engine.refusal import Refused
 from ...extensions import db
-from ...models import Course
+from ...models import Course, OrgSettings
 from ...quiz.attempts import in_progress, start_context, start_or_resume
 from ...quiz.training import training_lines
 from ..forms import ConfirmForm
@@ -24,7 +24,7 @@ from . import bp
 def my_training() -> str:
     """Each course with its status and the next action."""
     moment = now()
-    lines = training_lines(db.session, current_user, moment, org_settings(db.session).due_soon_days)
+    lines = training_lines(db.session, current_user, moment, OrgSettings.current(db.session).due_soon_days)
     return render_template("staff/my_training.html", lines=lines)
 
 
