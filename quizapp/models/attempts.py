@@ -15,11 +15,13 @@ from .users import User
 
 
 class AttemptState(enum.StrEnum):
-    """Stored states; "overdue" is derived (in progress and past the deadline), never stored."""
+    """Stored states; "overdue" is derived (in progress and past the deadline), never stored.
+
+    A quiz nobody submits is finalised with what was saved once its deadline passes, so none is ever abandoned.
+    """
 
     IN_PROGRESS = "in_progress"
     FINISHED = "finished"
-    ABANDONED = "abandoned"
 
 
 class FinishReason(enum.StrEnum):
