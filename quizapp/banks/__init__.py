@@ -1,4 +1,5 @@
-"""Question banks without Flask or a database: the schema, YAML bank files and the Moodle interchange formats."""
+"""Question banks: the schema (pydantic), YAML bank files, GIFT / Moodle XML / Aiken import and export, and storing
+each edition of a bank (store)."""
 from __future__ import annotations
 
 from . import aiken, gift, moodle_xml  # noqa: F401  (each registers its format with .formats)

@@ -1,1 +1,1 @@
-"""E-mail: building and sending messages, invitations, reset links and reminders."""
+"""E-mail: building and sending messages (mail, messages) and planning and sending reminders (reminders)."""

@@ -1,1 +1,2 @@
-"""Operations on people: users, schools and staff groups, CSV import, and set-password links."""
+"""People: accounts and sign-in checks, the rules for a person's fields, users, schools and staff groups, CSV import,
+invitations and set-password links."""
