@@ -90,7 +90,7 @@ class Quiz:
 def _token(html: str) -> str:
     match = TOKEN.search(html)
     if not match:
-        raise RuntimeError("no CSRF token on the page")
+        raise RuntimeError(f"no CSRF token on the page: {html[:300]!r}")
     return match.group(1)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, Integer, LargeBinary, String
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base
@@ -29,8 +30,15 @@ class OrgSettings(Base):
     def current(cls, session: Session) -> OrgSettings:
         """The one settings row, the only way anything reads it; created with the defaults on first use."""
         settings = session.get(cls, 1)
-        if settings is None:
-            settings = cls(id=1)
-            session.add(settings)
-            session.flush()
+        if settings is not None:
+            return settings
+        try:
+            # Several first requests may race to create the row; the database lets one in and the rest read it.
+            with session.begin_nested():
+                settings = cls(id=1)
+                session.add(settings)
+        except IntegrityError:
+            settings = session.get(cls, 1)
+            if settings is None:
+                raise
         return settings
