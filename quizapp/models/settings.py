@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, Integer, LargeBinary, String
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base
@@ -30,15 +31,12 @@ class OrgSettings(Base):
     def current(cls, session: Session) -> OrgSettings:
         """The one settings row, the only way anything reads it; created with the defaults on first use."""
         settings = session.get(cls, 1)
-        if settings is not None:
-            return settings
-        try:
-            # Several first requests may race to create the row; the database lets one in and the rest read it.
-            with session.begin_nested():
-                settings = cls(id=1)
-                session.add(settings)
-        except IntegrityError:
+        if settings is None:
+            # Several first requests may race to create the row: the database lets one insert it, and the rest
+            # (waiting on its key) insert nothing and read that row.
+            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            session.execute(insert(cls).values(id=1).on_conflict_do_nothing(index_elements=["id"]))
             settings = session.get(cls, 1)
-            if settings is None:
-                raise
+        if settings is None:
+            raise RuntimeError("the organisation settings row could not be created")
         return settings

@@ -156,3 +156,28 @@ def test_saving_without_changes_records_nothing(app: Flask, admin: FlaskClient) 
     assert "Nothing has changed." in admin.get("/admin/settings").get_data(as_text=True)
     with app.app_context():
         assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "settings.update")).all()) == 1
+
+
+def test_first_requests_racing_to_create_the_settings_row_both_get_it(app: Flask) -> None:
+    """Two transactions read the missing row at once; one inserts it, the other waits and reads the same row."""
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    engine = app.extensions["quizapp.engine"]
+    with Session(engine) as cleanup:
+        cleanup.query(OrgSettings).delete()
+        cleanup.commit()
+    first, second = Session(engine), Session(engine)
+    created = OrgSettings.current(first)
+    assert second.get(OrgSettings, 1) is None  # not committed yet: the second sees no row either
+    found: list[OrgSettings] = []
+    waiting = threading.Thread(target=lambda: found.append(OrgSettings.current(second)))
+    waiting.start()
+    waiting.join(timeout=0.5)  # on PostgreSQL the second insert waits on the first's unique key
+    first.commit()
+    waiting.join(timeout=10)
+    second.commit()
+    assert found and found[0].id == created.id == 1
+    first.close()
+    second.close()
