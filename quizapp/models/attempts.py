@@ -45,6 +45,8 @@ class Attempt(Base):
               sqlite_where=text("state = 'in_progress'"), postgresql_where=text("state = 'in_progress'")),
         Index("ix_attempt_user_course_started", "user_id", "course_id", "started_at"),
         Index("ix_attempt_state_deadline", "state", "deadline_at"),
+        # Item analysis reads finished attempts of one course by date from this index alone.
+        Index("ix_attempt_analysis", "course_id", "state", "finished_at", "user_id", "correct_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,7 +75,11 @@ class AttemptQuestion(Base):
     """A question as it was drawn into an attempt: a frozen snapshot plus the person's answer."""
 
     __tablename__ = "attempt_question"
-    __table_args__ = (Index("uq_attempt_question_position", "attempt_id", "position", unique=True),)
+    __table_args__ = (
+        Index("uq_attempt_question_position", "attempt_id", "position", unique=True),
+        # Item analysis aggregates every answer of the chosen attempts from this index alone (no wide rows).
+        Index("ix_attempt_question_analysis", "attempt_id", "question_id", "correct", "chosen_mask", "sure"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
@@ -90,6 +96,10 @@ class AttemptQuestion(Base):
     answer: Mapped[list[str] | None] = mapped_column(JSON)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     correct: Mapped[bool | None] = mapped_column(Boolean)
+    # The chosen options as bits of their rank among the sorted option texts (engine.choices), saved with the answer.
+    chosen_mask: Mapped[int | None] = mapped_column(Integer)
+    # "Sure" (True) or "Not sure" (False) when the course asks; None when it does not or the person did not say.
+    sure: Mapped[bool | None] = mapped_column(Boolean)
 
     attempt: Mapped[Attempt] = relationship(back_populates="questions")
     question: Mapped[Question] = relationship()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engine import rules, timing
+from ..engine.choices import choice_mask
 from ..engine.draw import Candidate, draw
 from ..engine.questions import kind_of, score
 from ..engine.refusal import Refused
@@ -83,11 +84,12 @@ def start_or_resume(session: Session, user: User, course: Course, now: datetime,
 
 
 def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None, option_ids: Sequence[str],
-                now: datetime) -> list[str]:
+                now: datetime, sure: bool | None = None) -> list[str]:
     """Save one answer as it is chosen, in option order; refuse after the deadline's grace or for foreign options.
 
     The write is one conditional UPDATE that checks the attempt is still open as it lands, so an answer racing
     the finalisation (another tab's submit, `attempts close-expired`) can never change a graded attempt.
+    `sure` ("how sure are you", when the course asks) is saved with the answer in that same statement.
     """
     if attempt.state != AttemptState.IN_PROGRESS.value:
         raise Refused("This quiz has already been submitted, so the answer was not saved.")
@@ -97,6 +99,7 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
     if item is None or item.attempt_id != attempt.id:
         raise Refused("That question is not part of this quiz.")
     cleaned = kind_of(item.type).clean([o["id"] for o in item.options], option_ids)
+    mask = choice_mask(item.options, cleaned)
     still_open = select(Attempt.id).where(
         Attempt.id == attempt.id,
         Attempt.state == AttemptState.IN_PROGRESS.value,
@@ -105,7 +108,7 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
     saved = session.execute(
         update(AttemptQuestion)
         .where(AttemptQuestion.id == item.id, AttemptQuestion.attempt_id.in_(still_open))
-        .values(answer=cleaned, answered_at=now)
+        .values(answer=cleaned, answered_at=now, chosen_mask=mask, sure=sure)
         .returning(AttemptQuestion.id)
         .execution_options(synchronize_session=False)
     ).first()
@@ -113,6 +116,8 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
         raise Refused("This quiz has already been submitted, so the answer was not saved.")
     set_committed_value(item, "answer", cleaned)
     set_committed_value(item, "answered_at", now)
+    set_committed_value(item, "chosen_mask", mask)
+    set_committed_value(item, "sure", sure)
     return cleaned
 
 

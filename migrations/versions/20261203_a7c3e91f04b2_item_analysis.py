@@ -1,0 +1,71 @@
+"""item analysis: chosen options as a mask, "how sure" per answer, the course setting and covering indexes
+
+Revision ID: a7c3e91f04b2
+Revises: 5e0c1a7d9b21
+Create Date: 2026-12-03 06:45:00
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+# Only the columns this migration reads or writes, as they are at this revision.
+attempt_question = sa.table("attempt_question", sa.column("id", sa.Integer), sa.column("options", sa.JSON),
+                            sa.column("answer", sa.JSON), sa.column("chosen_mask", sa.Integer))
+
+revision = 'a7c3e91f04b2'
+down_revision = '5e0c1a7d9b21'
+branch_labels = None
+depends_on = None
+
+BATCH = 5_000
+
+
+def _mask(options: list[dict[str, str]], chosen_ids: list[str]) -> int:
+    # As quizapp.engine.choices.choice_mask at this revision (copied: a migration must not change with the app).
+    ranks = {text: rank for rank, text in enumerate(sorted(option["text"] for option in options))}
+    return sum(1 << ranks[option["text"]] for option in options if option["id"] in set(chosen_ids))
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    with op.batch_alter_table('attempt_question', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('chosen_mask', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('sure', sa.Boolean(), nullable=True))
+        batch_op.create_index('ix_attempt_question_analysis',
+                              ['attempt_id', 'question_id', 'correct', 'chosen_mask', 'sure'], unique=False)
+    # In place, not batch mode: a copy of `course` or `attempt` could not be dropped while rows reference them.
+    op.add_column('course', sa.Column('ask_confidence', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.create_index('ix_attempt_analysis', 'attempt',
+                    ['course_id', 'state', 'finished_at', 'user_id', 'correct_count'], unique=False)
+    _fill_masks()
+
+
+def _fill_masks() -> None:
+    # Answers saved before this revision get the mask the save path now writes, in batches by id.
+    bind = op.get_bind()
+    last = 0
+    while True:
+        rows = bind.execute(sa.select(attempt_question.c.id, attempt_question.c.options, attempt_question.c.answer)
+                            .where(attempt_question.c.id > last).order_by(attempt_question.c.id).limit(BATCH)).all()
+        if not rows:
+            return
+        last = rows[-1].id
+        filled = [{"row_id": row.id, "mask": _mask(row.options, row.answer)} for row in rows if row.answer]
+        if filled:
+            bind.execute(attempt_question.update().where(attempt_question.c.id == sa.bindparam("row_id"))
+                         .values(chosen_mask=sa.bindparam("mask")), filled)
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    op.drop_index('ix_attempt_analysis', table_name='attempt')
+    if op.get_bind().dialect.name == "sqlite":
+        # Batch mode would copy and drop `course`, which attempts still reference; SQLite >= 3.35 drops in place.
+        op.execute("ALTER TABLE course DROP COLUMN ask_confidence")
+    else:
+        op.drop_column('course', 'ask_confidence')
+    with op.batch_alter_table('attempt_question', schema=None) as batch_op:
+        batch_op.drop_index('ix_attempt_question_analysis')
+        batch_op.drop_column('sure')
+        batch_op.drop_column('chosen_mask')
