@@ -12,8 +12,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from ..compliance.exports import Value, neutralise
@@ -116,7 +117,7 @@ def _conditions(scope: Scope) -> list[ColumnElement[bool]]:
     return where
 
 
-def _sums(session: Session, scope: Scope) -> list[tuple[int, ...]]:
+def sums_query(scope: Scope) -> Select[*tuple[Any, ...]]:
     """One aggregate row per (course, question): n, Sx, Sy, Sxy, Sy2, confidently wrong, rated, choices per option."""
     x = case((AttemptQuestion.correct.is_(True), 1), else_=0)
     rest = Attempt.correct_count - x
@@ -125,12 +126,15 @@ def _sums(session: Session, scope: Scope) -> list[tuple[int, ...]]:
     # One column per option bit: each option's choices are counted in the same pass (engine.choices).
     bits = [func.sum(case((AttemptQuestion.chosen_mask.op("&")(1 << rank) != 0, 1), else_=0))
             for rank in range(MAX_OPTIONS)]
-    query = (select(Attempt.course_id, AttemptQuestion.question_id, func.count(), func.sum(x), func.sum(rest),
-                    func.sum(x * rest), func.sum(rest * rest), func.sum(sure_wrong), func.sum(rated), *bits)
-             .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-             .where(*_conditions(scope))
-             .group_by(Attempt.course_id, AttemptQuestion.question_id))
-    return [tuple(int(v or 0) for v in row) for row in session.execute(query).all()]
+    return (select(Attempt.course_id, AttemptQuestion.question_id, func.count(), func.sum(x), func.sum(rest),
+                   func.sum(x * rest), func.sum(rest * rest), func.sum(sure_wrong), func.sum(rated), *bits)
+            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+            .where(*_conditions(scope))
+            .group_by(Attempt.course_id, AttemptQuestion.question_id))
+
+
+def _sums(session: Session, scope: Scope) -> list[tuple[int, ...]]:
+    return [tuple(int(v or 0) for v in row) for row in session.execute(sums_query(scope)).all()]
 
 
 def _options(question: Question, chosen: Sequence[int]) -> list[OptionCount]:
