@@ -121,13 +121,14 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
     return cleaned
 
 
-def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[str]], now: datetime) -> list[str]:
-    """Save every answer given (the no-JavaScript submit); return the problems, one per refused answer."""
+def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[str]], now: datetime,
+             sure: Mapping[int, bool] | None = None) -> list[str]:
+    """Save every answer given, with how sure (the no-JavaScript submit); return the problems, one per refusal."""
     problems = []
     items = {item.id: item for item in attempt.questions}
     for item_id, option_ids in answers.items():
         try:
-            save_answer(session, attempt, items.get(item_id), option_ids, now)
+            save_answer(session, attempt, items.get(item_id), option_ids, now, (sure or {}).get(item_id))
         except Refused as exc:
             problems.append(str(exc))
     return problems
