@@ -71,9 +71,11 @@ SEED_SQL = [
                :now - (a % 1100) * interval '1 day' + interval '20 minutes',
                :now - (a % 1100) * interval '1 day' + interval '11 minutes', 'submitted', 1200, 0, 80, 0, 0, false
         FROM generate_series(1, :attempts) a""",
-    # Ability (a % 100) / 100 makes stronger people right more often; a question's difficulty is q % 9.
+    # Ability (a % 100) / 100 makes stronger people right more often; a question's difficulty is q % 9. Graded
+    # answers carry their attempt's course, person, finish time and score, as finalise writes them.
     f"""INSERT INTO attempt_question (attempt_id, position, question_id, type, prompt, options, correct_option_ids,
-            explanation, source_title, source_url, answer, answered_at, correct, chosen_mask, sure)
+            explanation, source_title, source_url, answer, answered_at, correct, chosen_mask, sure,
+            course_id, user_id, finished_at, attempt_score)
         SELECT a, k + 1, q, 'single', repeat({WORDS}, 2) || q,
                json_build_array(json_build_object('id', left(md5(a || 'a' || k), 12), 'text', 'A option ' || q),
                                 json_build_object('id', left(md5(a || 'b' || k), 12), 'text', 'B option ' || q),
@@ -83,7 +85,9 @@ SEED_SQL = [
                'Keeping children safe in education', 'https://example.org/kcsie',
                json_build_array(left(md5(a || 'x' || k), 12)), :now, ok,
                CASE WHEN ok THEN 1 << (q % 4) ELSE 1 << ((q % 4 + 1 + a % 3) % 4) END,
-               CASE WHEN random() < 0.8 THEN random() < 0.7 END
+               CASE WHEN random() < 0.8 THEN random() < 0.7 END,
+               1, 3 + a % :staff, :now - (a % 1100) * interval '1 day' + interval '11 minutes',
+               count(*) FILTER (WHERE ok) OVER (PARTITION BY a)
         FROM generate_series(1, :attempts) a, generate_series(0, :questions - 1) k,
              LATERAL (SELECT (a * 7 + k) % {BANK_SIZE} AS q) pick,
              LATERAL (SELECT random() < 0.35 + 0.6 * (a % 100) / 100.0 - 0.04 * (q % 9) AS ok) mark""",
@@ -115,7 +119,7 @@ SCOPES = {
     "whole course, all time": Scope(course_id=1),
     "whole course, last 12 months": Scope(course_id=1, start=date(2025, 12, 4), end=NOW.date()),
     "one school (a tenth), all time": Scope(course_id=1, school_id=3),
-    "one school and staff group": Scope(course_id=1, school_id=3, group_id=2),
+    "one school and staff group (a fiftieth)": Scope(course_id=1, school_id=3, group_id=3),
     "the bank's questions, every course": Scope(bank_id=1),
 }
 PAGES = {"admin bank page": "/admin/banks/bench-bank", "DSL page (own school)": "/dsl/item-analysis",

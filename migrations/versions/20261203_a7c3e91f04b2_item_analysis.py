@@ -1,4 +1,4 @@
-"""item analysis: chosen options as a mask, "how sure" per answer, the course setting and covering indexes
+"""item analysis: chosen options as a mask, "how sure" per answer, graded facts copied per answer, course setting
 
 Revision ID: a7c3e91f04b2
 Revises: 5e0c1a7d9b21
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+import quizapp.db
 
 # Only the columns this migration reads or writes, as they are at this revision.
 attempt_question = sa.table("attempt_question", sa.column("id", sa.Integer), sa.column("options", sa.JSON),
@@ -32,13 +34,23 @@ def upgrade() -> None:
     with op.batch_alter_table('attempt_question', schema=None) as batch_op:
         batch_op.add_column(sa.Column('chosen_mask', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('sure', sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column('course_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('user_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('finished_at', quizapp.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('attempt_score', sa.Integer(), nullable=True))
         batch_op.create_index('ix_attempt_question_analysis',
-                              ['attempt_id', 'question_id', 'correct', 'chosen_mask', 'sure'], unique=False)
-    # In place, not batch mode: a copy of `course` or `attempt` could not be dropped while rows reference them.
+                              ['course_id', 'finished_at', 'question_id', 'correct', 'chosen_mask', 'sure',
+                               'attempt_score', 'user_id'], unique=False)
+    # In place, not batch mode: a copy of `course` could not be dropped while attempts reference it.
     op.add_column('course', sa.Column('ask_confidence', sa.Boolean(), server_default=sa.false(), nullable=False))
-    op.create_index('ix_attempt_analysis', 'attempt',
-                    ['course_id', 'state', 'finished_at', 'user_id', 'correct_count'], unique=False)
     _fill_masks()
+    # Graded answers get their attempt's facts, as finalise now writes them (one statement, both backends).
+    op.execute("UPDATE attempt_question SET "
+               "course_id = (SELECT a.course_id FROM attempt a WHERE a.id = attempt_question.attempt_id), "
+               "user_id = (SELECT a.user_id FROM attempt a WHERE a.id = attempt_question.attempt_id), "
+               "finished_at = (SELECT a.finished_at FROM attempt a WHERE a.id = attempt_question.attempt_id), "
+               "attempt_score = (SELECT a.correct_count FROM attempt a WHERE a.id = attempt_question.attempt_id) "
+               "WHERE attempt_id IN (SELECT id FROM attempt WHERE state = 'finished')")
 
 
 def _fill_masks() -> None:
@@ -59,7 +71,6 @@ def _fill_masks() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
-    op.drop_index('ix_attempt_analysis', table_name='attempt')
     if op.get_bind().dialect.name == "sqlite":
         # Batch mode would copy and drop `course`, which attempts still reference; SQLite >= 3.35 drops in place.
         op.execute("ALTER TABLE course DROP COLUMN ask_confidence")
@@ -67,5 +78,5 @@ def downgrade() -> None:
         op.drop_column('course', 'ask_confidence')
     with op.batch_alter_table('attempt_question', schema=None) as batch_op:
         batch_op.drop_index('ix_attempt_question_analysis')
-        batch_op.drop_column('sure')
-        batch_op.drop_column('chosen_mask')
+        for column in ('attempt_score', 'finished_at', 'user_id', 'course_id', 'sure', 'chosen_mask'):
+            batch_op.drop_column(column)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..compliance.exports import Value, neutralise
 from ..engine.choices import option_ranks
-from ..models import Attempt, AttemptQuestion, AttemptState, Course, Question, User
+from ..models import AttemptQuestion, Course, Question, User
 from .schema import MAX_OPTIONS
 
 HARD_BELOW, EASY_ABOVE = 30.0, 95.0
@@ -98,20 +98,21 @@ def _day_start(day: date) -> datetime:
 
 
 def _conditions(scope: Scope) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [Attempt.state == AttemptState.FINISHED.value]
+    # Graded answers carry their attempt's course, person, finish time and score (see finalise): no join needed.
+    where: list[ColumnElement[bool]] = [AttemptQuestion.finished_at.is_not(None)]
     if scope.course_id is not None:
-        where.append(Attempt.course_id == scope.course_id)
+        where.append(AttemptQuestion.course_id == scope.course_id)
     if scope.start is not None:
-        where.append(Attempt.finished_at >= _day_start(scope.start))
+        where.append(AttemptQuestion.finished_at >= _day_start(scope.start))
     if scope.end is not None:
-        where.append(Attempt.finished_at < _day_start(scope.end + timedelta(days=1)))
+        where.append(AttemptQuestion.finished_at < _day_start(scope.end + timedelta(days=1)))
     people = []
     if scope.school_id is not None:
         people.append(User.school_id == scope.school_id)
     if scope.group_id is not None:
         people.append(User.staff_group_id == scope.group_id)
     if people:
-        where.append(Attempt.user_id.in_(select(User.id).where(*people)))
+        where.append(AttemptQuestion.user_id.in_(select(User.id).where(*people)))
     if scope.bank_id is not None:
         where.append(AttemptQuestion.question_id.in_(select(Question.id).where(Question.bank_id == scope.bank_id)))
     return where
@@ -120,17 +121,17 @@ def _conditions(scope: Scope) -> list[ColumnElement[bool]]:
 def sums_query(scope: Scope) -> Select[*tuple[Any, ...]]:
     """One aggregate row per (course, question): n, Sx, Sy, Sxy, Sy2, confidently wrong, rated, choices per option."""
     x = case((AttemptQuestion.correct.is_(True), 1), else_=0)
-    rest = Attempt.correct_count - x
+    rest = AttemptQuestion.attempt_score - x
     sure_wrong = case((AttemptQuestion.sure.is_(True) & AttemptQuestion.correct.is_not(True), 1), else_=0)
     rated = case((AttemptQuestion.sure.is_not(None), 1), else_=0)
     # One column per option bit: each option's choices are counted in the same pass (engine.choices).
     bits = [func.sum(case((AttemptQuestion.chosen_mask.op("&")(1 << rank) != 0, 1), else_=0))
             for rank in range(MAX_OPTIONS)]
-    return (select(Attempt.course_id, AttemptQuestion.question_id, func.count(), func.sum(x), func.sum(rest),
-                   func.sum(x * rest), func.sum(rest * rest), func.sum(sure_wrong), func.sum(rated), *bits)
-            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+    return (select(AttemptQuestion.course_id, AttemptQuestion.question_id, func.count(), func.sum(x),
+                   func.sum(rest), func.sum(x * rest), func.sum(rest * rest), func.sum(sure_wrong), func.sum(rated),
+                   *bits)
             .where(*_conditions(scope))
-            .group_by(Attempt.course_id, AttemptQuestion.question_id))
+            .group_by(AttemptQuestion.course_id, AttemptQuestion.question_id))
 
 
 def _sums(session: Session, scope: Scope) -> list[tuple[int, ...]]:

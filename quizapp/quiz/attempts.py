@@ -150,6 +150,9 @@ def finalise(session: Session, attempt: Attempt, now: datetime, reason: FinishRe
         item.correct = kind_of(item.type).grade(item.correct_option_ids, item.answer)
         results.append(item.correct)
     attempt.correct_count, attempt.score_pct, attempt.passed = score(results, attempt.pass_mark_pct)
+    for item in attempt.questions:  # the graded facts item analysis reads without joining attempt
+        item.course_id, item.user_id, item.finished_at = attempt.course_id, attempt.user_id, now
+        item.attempt_score = attempt.correct_count
     session.flush()
     if attempt.passed:
         on_pass(session, attempt, now)

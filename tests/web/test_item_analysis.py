@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quizapp.extensions import db
-from quizapp.models import Course, User
+from quizapp.models import Attempt, Course, User
 
 from ..conftest import sign_in
 from .analysis_helpers import analysis_course, hand_worked, sit
@@ -101,3 +101,54 @@ def test_dsl_page_queries_do_not_grow_with_attempts(app: Flask, client: FlaskCli
     with queries() as more:
         assert client.get("/dsl/item-analysis").status_code == 200
     assert len(few) == len(more)
+
+
+def test_how_sure_is_saved_with_the_answer_in_one_update_and_shown_in_the_review(
+        app: Flask, client: FlaskClient, people: dict, queries) -> None:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        course_id = analysis_course(db.session).id
+        db.session.commit()
+    sign_in(client, people["staff_email"])
+    started = client.post(f"/courses/{course_id}/start")
+    attempt_id = int(started.headers["Location"].rsplit("/", 1)[-1])
+    page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert page.count("How sure are you of this answer?") == 3
+    with app.app_context():
+        items = {i.question.qid: i for i in db.session.get(Attempt, attempt_id).questions}
+        wrong = next(o["id"] for o in items["q-000"].options if o["text"] == "Wrong 0")
+        single_id, tf = items["q-000"].id, items["q-002"]
+        true_id = next(o["id"] for o in tf.options if o["text"] == "True")
+    with queries() as seen:
+        saved = client.post(f"/attempts/{attempt_id}/answers", json={"question": single_id, "options": [wrong],
+                                                                     "sure": True})
+    assert saved.status_code == 200
+    assert len([s for s in seen if s.lstrip().upper().startswith("UPDATE")]) == 1
+    assert client.post(f"/attempts/{attempt_id}/answers",
+                       json={"question": single_id, "options": [wrong], "sure": "yes"}).status_code == 400
+    # The no-script submit carries the radios too: "s<id>" next to "q<id>".
+    client.post(f"/attempts/{attempt_id}/submit", data={f"q{single_id}": wrong, f"s{single_id}": "sure:yes",
+                                                        f"q{tf.id}": true_id, f"s{tf.id}": "sure:no"})
+    with app.app_context():
+        graded = db.session.get(Attempt, attempt_id).questions
+        stored = {i.question.qid: (i.sure, i.chosen_mask, i.correct) for i in graded}
+    assert stored["q-000"] == (True, 0b100, False)  # "Wrong 0" sorts after "Also wrong 0" and "Right 0"
+    assert stored["q-002"] == (False, 0b10, True)
+    review = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "Confidently wrong" in review and "How sure you were" in review
+
+
+def test_course_form_saves_the_how_sure_setting(app: Flask, client: FlaskClient, people: dict) -> None:
+    with app.app_context():
+        course = analysis_course(db.session, ask=False)
+        course_id, bank_id = course.id, course.banks[0].bank_id
+        db.session.commit()
+    sign_in(client, people["admin_email"])
+    form = client.get(f"/admin/courses/{course_id}/edit").get_data(as_text=True)
+    assert "Ask how sure people are after each answer" in form
+    response = client.post(f"/admin/courses/{course_id}/edit", data={
+        "title": "Annual safeguarding", "summary": "", "time_limit_minutes": 10, "pass_mark_pct": 80,
+        "max_attempts_per_day": 50, "cooldown_minutes": 0, "validity_months": 12, "active": "y",
+        "ask_confidence": "y", f"bank-{bank_id}": 3})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Course, course_id).ask_confidence is True
