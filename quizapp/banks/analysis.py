@@ -162,10 +162,14 @@ def item_analysis(session: Session, scope: Scope) -> list[ItemStats]:
     return sorted(items, key=lambda i: (i.course_title, i.qid, i.version))
 
 
+def hardest_first(items: Sequence[ItemStats]) -> list[ItemStats]:
+    """Lowest share right first; on a tie, the most confident mistakes first."""
+    return sorted(items, key=lambda i: (i.facility, -i.confidently_wrong, i.course_title, i.qid))
+
+
 def got_wrong_most(items: Sequence[ItemStats], limit: int = 10, least_attempts: int = 1) -> list[ItemStats]:
-    """The questions with the lowest share right (most confident mistakes first on a tie), for planning training."""
-    counted = [i for i in items if i.attempts >= least_attempts and i.right < i.attempts]
-    return sorted(counted, key=lambda i: (i.facility, -i.confidently_wrong, i.course_title, i.qid))[:limit]
+    """The questions with the lowest share right that someone got wrong, for planning training."""
+    return hardest_first([i for i in items if i.attempts >= least_attempts and i.right < i.attempts])[:limit]
 
 
 CSV_HEADER = ["Course", "Question id", "Version", "Question", "Attempts", "Facility (% right)",

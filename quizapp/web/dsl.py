@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..audit import record
-from ..banks.analysis import got_wrong_most
+from ..banks.analysis import got_wrong_most, hardest_first
 from ..certificates.issue import org_settings
 from ..compliance.asat import AsAt, as_at
 from ..compliance.chart import bar_chart
@@ -226,4 +226,4 @@ def item_analysis_csv() -> BaseResponse:
     analysis = analyse()
     if analysis.form.errors:
         return redirect(url_for("dsl.item_analysis", **request.args.to_dict()))
-    return csv_response(analysis, "our-staff", got_wrong_most(analysis.items, limit=len(analysis.items)))
+    return csv_response(analysis, "our-staff", hardest_first(analysis.items))

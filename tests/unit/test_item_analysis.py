@@ -16,6 +16,7 @@ from quizapp.banks.analysis import (
     csv_rows,
     discrimination_index,
     got_wrong_most,
+    hardest_first,
     item_analysis,
 )
 from quizapp.engine.choices import choice_mask
@@ -105,6 +106,9 @@ def test_flags_wrong_most_and_csv() -> None:
     easy, hard, fine = item("e", 96, 20.0), item("h", 29, -5.0), item("f", 60, 30.0)
     assert easy.flags == [FLAG_EASY] and hard.flags == [FLAG_HARD, FLAG_NEGATIVE] and fine.flags == []
     assert [i.qid for i in got_wrong_most([easy, hard, fine], limit=2)] == ["h", "f"]
+    everyone_right = item("r", 100, None)
+    assert [i.qid for i in hardest_first([everyone_right, easy, hard])] == ["h", "e", "r"]
+    assert got_wrong_most([everyone_right]) == []
     header, body = csv_rows([hard])
     row = dict(zip(header, body[0], strict=True))
     assert row["Question"] == "'=1+1" and row["Most chosen wrong option"] == "'-Wrong"
