@@ -75,7 +75,12 @@ class AttemptQuestion(Base):
     """A question as it was drawn into an attempt: a frozen snapshot plus the person's answer."""
 
     __tablename__ = "attempt_question"
-    __table_args__ = (Index("uq_attempt_question_position", "attempt_id", "position", unique=True),)
+    __table_args__ = (
+        Index("uq_attempt_question_position", "attempt_id", "position", unique=True),
+        # Item analysis sums a course's graded answers from this index alone: no wide rows, no join to attempt.
+        Index("ix_attempt_question_analysis", "course_id", "finished_at", "question_id", "correct", "chosen_mask",
+              "sure", "attempt_score", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
@@ -92,6 +97,16 @@ class AttemptQuestion(Base):
     answer: Mapped[list[str] | None] = mapped_column(JSON)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     correct: Mapped[bool | None] = mapped_column(Boolean)
+    # The chosen options as bits of their rank among the sorted option texts (engine.choices), saved with the answer.
+    chosen_mask: Mapped[int | None] = mapped_column(Integer)
+    # "Sure" (True) or "Not sure" (False) when the course asks; None when it does not or the person did not say.
+    sure: Mapped[bool | None] = mapped_column(Boolean)
+    # Copied from the attempt when it is graded (finalise), so item analysis reads one table: the attempt's course,
+    # person, finish time and number right. None while the attempt is in progress.
+    course_id: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempt_score: Mapped[int | None] = mapped_column(Integer)
 
     attempt: Mapped[Attempt] = relationship(back_populates="questions")
     question: Mapped[Question] = relationship()

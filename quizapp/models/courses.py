@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -32,6 +32,8 @@ class Course(Base):
     cooldown_minutes: Mapped[int] = mapped_column(Integer, default=30)
     validity_months: Mapped[int] = mapped_column(Integer, default=12)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # After each answer, ask "How sure are you?" (sure / not sure), so analysis can show confident mistakes.
+    ask_confidence: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     banks: Mapped[list[CourseBank]] = relationship(back_populates="course", cascade="all, delete-orphan",

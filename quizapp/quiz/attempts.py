@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engine import rules, timing
+from ..engine.choices import choice_mask
 from ..engine.draw import Candidate, draw
 from ..engine.questions import kind_of, score
 from ..engine.refusal import Refused
@@ -84,11 +85,12 @@ def start_or_resume(session: Session, user: User, course: Course, now: datetime,
 
 
 def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None, option_ids: Sequence[str],
-                now: datetime) -> list[str]:
+                now: datetime, sure: bool | None = None) -> list[str]:
     """Save one answer as it is chosen, in option order; refuse after the deadline's grace or for foreign options.
 
     The write is one conditional UPDATE that checks the attempt is still open as it lands, so an answer racing
     the finalisation (another tab's submit, `attempts close-expired`) can never change a graded attempt.
+    `sure` ("how sure are you", when the course asks) is saved with the answer in that same statement.
     """
     if attempt.state != AttemptState.IN_PROGRESS.value:
         raise Refused("This quiz has already been submitted, so the answer was not saved.")
@@ -98,6 +100,7 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
     if item is None or item.attempt_id != attempt.id:
         raise Refused("That question is not part of this quiz.")
     cleaned = kind_of(item.type).clean([o["id"] for o in item.options], option_ids)
+    mask = choice_mask(item.options, cleaned)
     still_open = select(Attempt.id).where(
         Attempt.id == attempt.id,
         Attempt.state == AttemptState.IN_PROGRESS.value,
@@ -106,7 +109,7 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
     saved = session.execute(
         update(AttemptQuestion)
         .where(AttemptQuestion.id == item.id, AttemptQuestion.attempt_id.in_(still_open))
-        .values(answer=cleaned, answered_at=now)
+        .values(answer=cleaned, answered_at=now, chosen_mask=mask, sure=sure)
         .returning(AttemptQuestion.id)
         .execution_options(synchronize_session=False)
     ).first()
@@ -114,16 +117,19 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
         raise Refused("This quiz has already been submitted, so the answer was not saved.")
     set_committed_value(item, "answer", cleaned)
     set_committed_value(item, "answered_at", now)
+    set_committed_value(item, "chosen_mask", mask)
+    set_committed_value(item, "sure", sure)
     return cleaned
 
 
-def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[str]], now: datetime) -> list[str]:
-    """Save every answer given (the no-JavaScript submit); return the problems, one per refused answer."""
+def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[str]], now: datetime,
+             sure: Mapping[int, bool] | None = None) -> list[str]:
+    """Save every answer given, with how sure (the no-JavaScript submit); return the problems, one per refusal."""
     problems = []
     items = {item.id: item for item in attempt.questions}
     for item_id, option_ids in answers.items():
         try:
-            save_answer(session, attempt, items.get(item_id), option_ids, now)
+            save_answer(session, attempt, items.get(item_id), option_ids, now, (sure or {}).get(item_id))
         except Refused as exc:
             problems.append(str(exc))
     return problems
@@ -145,6 +151,9 @@ def finalise(session: Session, attempt: Attempt, now: datetime, reason: FinishRe
         item.correct = kind_of(item.type).grade(item.correct_option_ids, item.answer)
         results.append(item.correct)
     attempt.correct_count, attempt.score_pct, attempt.passed = score(results, attempt.pass_mark_pct)
+    for item in attempt.questions:  # the graded facts item analysis reads without joining attempt
+        item.course_id, item.user_id, item.finished_at = attempt.course_id, attempt.user_id, now
+        item.attempt_score = attempt.correct_count
     session.flush()
     if attempt.passed:
         on_pass(session, attempt, now)

@@ -29,6 +29,7 @@ class CourseInput:
     cooldown_minutes: int
     validity_months: int
     active: bool
+    ask_confidence: bool = False  # ask "How sure are you?" after each answer
     bank_counts: dict[int, int] = field(default_factory=dict)  # bank id -> questions drawn (0: not used)
     required_group_ids: list[int] = field(default_factory=list)
 
@@ -69,7 +70,7 @@ def save_course(session: Session, data: CourseInput, course: Course | None = Non
     course = course or Course()
     course.title, course.summary = data.title.strip(), data.summary.strip()
     for name in ("time_limit_minutes", "pass_mark_pct", "max_attempts_per_day", "cooldown_minutes",
-                 "validity_months", "active"):
+                 "validity_months", "active", "ask_confidence"):
         setattr(course, name, getattr(data, name))
     banks = {b.id: b for b in session.scalars(select(QuestionBank).where(QuestionBank.id.in_(data.bank_counts)))}
     course.banks = [CourseBank(bank=banks[bank_id], question_count=count, position=i)

@@ -23,6 +23,7 @@
   var inFlight = {};     // question id -> the options being sent now
   var retryDelay = 1000, retryTimer = null;
   var notCounted = [];
+  var SURE = "sure:";
 
   function forget(attemptId) {
     try { window.localStorage.removeItem("quizapp.attempt." + attemptId + ".waiting"); } catch (e) { /* private mode */ }
@@ -97,12 +98,16 @@
       .then(function (body) { if (body.csrf_token) { tokenField.value = body.csrf_token; } });
   }
 
-  function post(id, options) {
+  // The "How sure are you?" radios sit in the question's fieldset, so they are kept and restored with its
+  // answer; they are sent apart from the options ("sure": true, false or null when not asked or not said).
+  function post(id, values) {
+    var options = values.filter(function (v) { return v.indexOf(SURE) !== 0; });
+    var rated = values.filter(function (v) { return v.indexOf(SURE) === 0; })[0];
     return fetch(saveUrl, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": tokenField.value },
-      body: JSON.stringify({ question: parseInt(id, 10), options: options })
+      body: JSON.stringify({ question: parseInt(id, 10), options: options, sure: rated ? rated === SURE + "yes" : null })
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         return { status: response.status, body: body };

@@ -19,6 +19,7 @@ NAV = [
     ("staff.my_results", "My results", {"staff", "dsl", "admin"}),
     ("staff.my_certificates", "My certificates", {"staff", "dsl", "admin"}),
     ("dsl.dashboard", "Compliance", {"dsl", "admin"}),
+    ("dsl.item_analysis", "Common mistakes", {"dsl"}),
     ("admin.users", "Users", {"admin"}),
     ("admin.courses", "Courses", {"admin"}),
     ("admin.banks", "Question banks", {"admin"}),

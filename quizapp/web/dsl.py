@@ -9,11 +9,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import DateField, SelectField, StringField
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..audit import record
+from ..banks.analysis import got_wrong_most, hardest_first
 from ..compliance.asat import AsAt, as_at
 from ..compliance.chart import bar_chart
 from ..compliance.exports import file_name, table, to_csv, to_xlsx
@@ -25,7 +26,9 @@ from ..compliance.summary import COUNTED, summarise
 from ..config import now
 from ..extensions import db
 from ..models import OrgSettings, Role, School, StaffGroup, User
+from .analysis_filters import analyse, csv_response
 from .context import ukdate, ukdatetime
+from .forms import Choice, DayField
 from .permissions import allow, require_person
 
 bp = Blueprint("dsl", __name__, url_prefix="/dsl")
@@ -36,30 +39,6 @@ STATUS_CHOICES = [SelectChoice("", "Any status"),
                      SelectChoice(s.value, LABELS[s]) for s in COUNTED]
 FILTER_FIELDS = ("as_at", "school", "group", "course", "status", "q", "sort")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class DayField(DateField):
-    """A date input whose error says what to type."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        """Parse YYYY-MM-DD (what date inputs send)."""
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Enter a date such as 2026-11-23.") from exc
-
-
-class Choice(SelectField):
-    """A drop-down whose error names what to choose."""
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        """Accept only one of the listed values."""
-        if self.data not in self.labels():
-            raise ValidationError(f"Choose a {self.label.text.lower()} from the list.")
-
-    def labels(self) -> dict[str, str]:
-        """Each value with the words shown for it."""
-        return {choice.value: choice.label for choice in self.choices}
 
 
 class FilterForm(FlaskForm):
@@ -229,3 +208,21 @@ def person(person_id: int) -> str:
     when = as_at(day, moment, OrgSettings.current(db.session).due_soon_days)
     data = person_record(db.session, person, when, load_requirements(db.session))
     return render_template("dsl/person.html", data=data, when=when, today=moment.date())
+
+
+@bp.route("/item-analysis")
+@allow(Role.DSL, Role.ADMIN)
+def item_analysis() -> str:
+    """"What our staff get wrong most": the questions answered wrong most often, what was chosen and why it is wrong."""
+    analysis = analyse()
+    return render_template("dsl/item_analysis.html", analysis=analysis, items=got_wrong_most(analysis.items))
+
+
+@bp.route("/item-analysis.csv")
+@allow(Role.DSL, Role.ADMIN)
+def item_analysis_csv() -> BaseResponse:
+    """Every question answered in the filters, hardest first, as CSV (a DSL's own school only)."""
+    analysis = analyse()
+    if analysis.form.errors:
+        return redirect(url_for("dsl.item_analysis", **request.args.to_dict()))  # type: ignore[arg-type]  # query args
+    return csv_response(analysis, "our-staff", hardest_first(analysis.items))

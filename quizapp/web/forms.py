@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, PasswordField, SubmitField
+from wtforms import DateField, EmailField, Field, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..people.fields import AccountError
@@ -35,3 +35,27 @@ class SignInForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state."""
+
+
+class DayField(DateField):
+    """A date input whose error says what to type."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse YYYY-MM-DD (what date inputs send)."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a date such as 2026-11-23.") from exc
+
+
+class Choice(SelectField):
+    """A drop-down whose error names what to choose."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        """Accept only one of the listed values."""
+        if self.data not in self.labels():
+            raise ValidationError(f"Choose a {self.label.text.lower()} from the list.")
+
+    def labels(self) -> dict[str, str]:
+        """Each value with the words shown for it."""
+        return {choice.value: choice.label for choice in self.choices}

@@ -1,7 +1,9 @@
 """Admin screen "Question banks": list, questions, export, and upload with a preview before applying."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -19,6 +21,7 @@ from ...db import utcnow
 from ...extensions import db
 from ...models import CourseBank, Question, QuestionBank, Role
 from ...quiz.courses import live_counts
+from ..analysis_filters import analyse, csv_response
 from ..permissions import allow
 from . import bp
 
@@ -57,12 +60,25 @@ def banks() -> str:
 @bp.route("/banks/<slug>")
 @allow(Role.ADMIN)
 def bank(slug: str) -> str:
-    """A bank's questions: live versions first, then retired ones."""
+    """A bank's questions (live versions first, then retired ones) and their item analysis for the chosen filters."""
     found = db.session.scalar(select(QuestionBank).where(QuestionBank.slug == slug)) or abort(404)
     questions = db.session.scalars(select(Question).where(Question.bank_id == found.id,
                                                           Question.superseded_at.is_(None))
                                    .order_by(Question.retired_at.is_not(None), Question.qid)).all()
-    return render_template("admin/bank.html", bank=found, questions=questions, formats=FORMATS)
+    return render_template("admin/bank.html", bank=found, questions=questions, formats=FORMATS,
+                           analysis=analyse(found.id))
+
+
+@bp.route("/banks/<slug>/analysis.csv")
+@allow(Role.ADMIN)
+def bank_analysis_csv(slug: str) -> WzResponse:
+    """The bank's item analysis for the chosen filters, as CSV."""
+    found = db.session.scalar(select(QuestionBank).where(QuestionBank.slug == slug)) or abort(404)
+    analysis = analyse(found.id)
+    if analysis.form.errors:
+        back: dict[str, Any] = {**request.args.to_dict(), "slug": slug}
+        return redirect(url_for("admin.bank", **back))
+    return csv_response(analysis, found.slug)
 
 
 @bp.route("/banks/<slug>/export/<fmt>")

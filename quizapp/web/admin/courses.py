@@ -37,6 +37,7 @@ class CourseForm(FlaskForm):
                                     validators=[NumberRange(0, 10080, message="Enter a whole number from 0 to 10080.")])
     validity_months = _number("Certificate valid for (months)", 1, 120, 12)
     active = BooleanField("Open to staff", default=True)
+    ask_confidence = BooleanField("Ask how sure people are after each answer")
 
 
 def _bank_counts(banks: list[QuestionBank]) -> tuple[dict[int, int], dict[str, str]]:

@@ -21,6 +21,9 @@ from ..permissions import SIGNED_IN, allow, can_see_person
 from ..security import keep_changes
 from . import bp
 
+# The "How sure are you?" radios' values; a prefix no option id can have (ids are URL-safe base64).
+SURE_YES, SURE_NO = "sure:yes", "sure:no"
+
 
 def _own_attempt(attempt_id: int, with_questions: bool = True) -> Attempt:
     """The signed-in person's own attempt; anyone else's is a 404."""
@@ -49,6 +52,12 @@ def _answers_from_form() -> dict[int, list[str]]:
     return answers
 
 
+def _sure_from_form() -> dict[int, bool]:
+    """ "How sure are you?" per question ("s<id>" = sure:yes / sure:no), where the course asks."""
+    return {int(key[1:]): request.form[key] == SURE_YES for key in request.form
+            if key.startswith("s") and key[1:].isdigit() and request.form[key] in (SURE_YES, SURE_NO)}
+
+
 @bp.route("/attempts/<int:attempt_id>")
 @allow(SIGNED_IN)
 def attempt(attempt_id: int) -> str | Response:
@@ -62,30 +71,30 @@ def attempt(attempt_id: int) -> str | Response:
                            grace_seconds=int(timing.GRACE.total_seconds()))
 
 
-def _posted_answer() -> tuple[int, list[str]] | None:
-    """(question id, option ids) from the page script's JSON, or None when it cannot be read."""
+def _posted_answer() -> tuple[int, list[str], bool | None] | None:
+    """(question id, option ids, sure) from the page script's JSON, or None when it cannot be read."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return None
-    item_id, options = payload.get("question"), payload.get("options")
+    item_id, options, sure = payload.get("question"), payload.get("options"), payload.get("sure")
     if not isinstance(item_id, int) or not isinstance(options, list) or not all(isinstance(o, str) for o in options):
         return None
-    return item_id, options
+    return (item_id, options, sure) if sure is None or isinstance(sure, bool) else None
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
 @allow(SIGNED_IN)
 def save(attempt_id: int) -> tuple[Response, int]:
-    """Save one answer (JSON from the page's script): {"question": id, "options": [ids]}."""
+    """Save one answer (JSON from the page's script): {"question": id, "options": [ids], "sure": true|false|null}."""
     answer = _posted_answer()
     if answer is None:
         _own_attempt(attempt_id, with_questions=False)  # someone else's attempt is still a 404
         return jsonify(saved=False, message="The answer could not be read. Reload the page and try again."), 400
-    item_id, options = answer
+    item_id, options, sure = answer
     moment = now()
     attempt, item = _attempt_with_item(attempt_id, item_id)
     try:
-        saved = save_answer(db.session, attempt, item, options, moment)
+        saved = save_answer(db.session, attempt, item, options, moment, sure=sure)
     except Refused as exc:
         closed = finalise_if_overdue(db.session, attempt, moment, on_pass)
         keep_changes("a refused save may have finalised the attempt, which must stand")
@@ -110,7 +119,7 @@ def submit(attempt_id: int) -> Response:
     attempt = _own_attempt(attempt_id)
     moment = now()
     if attempt.state == AttemptState.IN_PROGRESS.value:
-        problems = save_all(db.session, attempt, _answers_from_form(), moment)
+        problems = save_all(db.session, attempt, _answers_from_form(), moment, _sure_from_form())
         for problem in dict.fromkeys(problems):
             flash(problem, "error")
         reason = (
