@@ -12,7 +12,7 @@ import requests
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
 SCOPE = "openid email profile"
@@ -138,7 +138,7 @@ def _decode(id_token: str, jwks_uri: str) -> jwt.Token:
         keys = KeySet.import_key_set(_get_json(jwks_uri, refresh=refresh))  # type: ignore[arg-type]
         try:
             return jwt.decode(id_token, keys, algorithms=ALGORITHMS)
-        except ValueError:  # joserfc: no key with this token's kid, perhaps rotated since the keys were fetched
+        except InvalidKeyIdError:  # no key with this token's kid: perhaps rotated since the keys were fetched
             continue
         except JoseError as exc:
             raise OidcRefused("That sign-in could not be checked. Try again.",

@@ -85,6 +85,7 @@ def url_values(cast: Cast) -> dict[str, Any]:
         "slug": cast.bank_slug,
         "fmt": "yaml",
         "filename": "app.css",
+        "oidc.start:key": "env",
     }
 
 
