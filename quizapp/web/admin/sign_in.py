@@ -8,9 +8,9 @@ from werkzeug.wrappers import Response
 
 from ...config import base_url
 from ...extensions import db
-from ...models import OidcLink, OidcProvider, Role
+from ...models import OidcLink, OidcProvider, Role, User
 from ...people.accounts import AccountError
-from ...people.oidc_accounts import remove_link
+from ...people.oidc_accounts import links_of, remove_link
 from ...people.oidc_providers import env_provider
 from ...people.oidc_settings import ProviderInput, delete_provider, save_provider
 from ..forms import ConfirmForm
@@ -89,6 +89,12 @@ def sign_in_provider_delete(provider_id: int) -> Response:
         delete_provider(db.session, current_user, row)
         flash(f"Removed {label}.", "success")
     return redirect(url_for("admin.sign_in_settings"))
+
+
+@bp.app_template_global()
+def sign_in_links(person: User) -> list[OidcLink]:
+    """A person's provider links, for their admin page."""
+    return links_of(db.session, person)
 
 
 @bp.route("/users/<int:user_id>/sign-in-links/<int:link_id>/remove", methods=["POST"])
