@@ -78,6 +78,8 @@ def _first_sign_in(session: Session, provider: ProviderConfig, claims: dict[str,
         if not provider.create_users:
             raise _refuse(NOT_ALLOWED, f"no account for {email} and this provider creates none")
         user = _create(session, provider, claims, email)
+    elif not user.active:
+        raise _refuse(NOT_ALLOWED, f"user:{user.id} is deactivated")  # before linking: nothing is kept for them
     session.add(OidcLink(user=user, issuer=provider.issuer, subject=subject, email=email))
     record(session, user, "auth.oidc_link", f"user:{user.id}", issuer=provider.issuer)
     return user
