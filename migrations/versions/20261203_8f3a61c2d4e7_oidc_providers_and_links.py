@@ -1,4 +1,4 @@
-"""oidc_provider, oidc_link, join_link, join_request: OpenID Connect sign-in and join links
+"""oidc_provider and oidc_link: OpenID Connect providers and each person's (issuer, subject) link
 
 Revision ID: 8f3a61c2d4e7
 Revises: 5e0c1a7d9b21
@@ -55,64 +55,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('oidc_link', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_oidc_link_user_id'), ['user_id'], unique=False)
-    _create_join_tables()
-
-
-def _create_join_tables() -> None:
-    op.create_table(
-        'join_link',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('nonce', sa.String(length=32), nullable=False),
-        sa.Column('school_id', sa.Integer(), nullable=False),
-        sa.Column('staff_group_id', sa.Integer(), nullable=False),
-        sa.Column('expires_at', sa.DateTime(), nullable=False),
-        sa.Column('max_uses', sa.Integer(), nullable=True),
-        sa.Column('uses', sa.Integer(), nullable=False),
-        sa.Column('revoked_at', sa.DateTime(), nullable=True),
-        sa.Column('created_by_id', sa.Integer(), nullable=True),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
-        sa.CheckConstraint('max_uses IS NULL OR max_uses >= 1', name=op.f('ck_join_link_max_uses_positive')),
-        sa.CheckConstraint('uses >= 0', name=op.f('ck_join_link_uses_not_negative')),
-        sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'],
-                                name=op.f('fk_join_link_created_by_id_user_account'), ondelete='SET NULL'),
-        sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_join_link_school_id_school')),
-        sa.ForeignKeyConstraint(['staff_group_id'], ['staff_group.id'],
-                                name=op.f('fk_join_link_staff_group_id_staff_group')),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_join_link')),
-    )
-    with op.batch_alter_table('join_link', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_join_link_school_id'), ['school_id'], unique=False)
-    op.create_table(
-        'join_request',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('link_id', sa.Integer(), nullable=False),
-        sa.Column('email', sa.String(length=254), nullable=False),
-        sa.Column('first_name', sa.String(length=100), nullable=False),
-        sa.Column('last_name', sa.String(length=100), nullable=False),
-        sa.Column('password_hash', sa.String(length=255), nullable=True),
-        sa.Column('status', sa.String(length=10), nullable=False),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
-        sa.Column('decided_at', sa.DateTime(), nullable=True),
-        sa.Column('decided_by_id', sa.Integer(), nullable=True),
-        sa.Column('user_id', sa.Integer(), nullable=True),
-        sa.CheckConstraint("status IN ('waiting', 'approved', 'rejected')", name=op.f('ck_join_request_status_valid')),
-        sa.CheckConstraint('email = lower(email)', name=op.f('ck_join_request_email_lower')),
-        sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id'],
-                                name=op.f('fk_join_request_decided_by_id_user_account'), ondelete='SET NULL'),
-        sa.ForeignKeyConstraint(['link_id'], ['join_link.id'], name=op.f('fk_join_request_link_id_join_link'),
-                                ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_join_request_user_id_user_account'),
-                                ondelete='SET NULL'),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_join_request')),
-    )
-    with op.batch_alter_table('join_request', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_join_request_link_id'), ['link_id'], unique=False)
 
 
 def downgrade() -> None:
     """Revert this revision."""
-    op.drop_table('join_request')
-    op.drop_table('join_link')
     with op.batch_alter_table('oidc_link', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_oidc_link_user_id'))
     op.drop_table('oidc_link')

@@ -5,7 +5,6 @@ from .audit import AuditEvent
 from .banks import Question, QuestionBank, QuestionType
 from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
-from .join_links import JoinLink, JoinRequest, JoinStatus
 from .oidc import OidcLink, OidcProvider
 from .reminders import ReminderLog
 from .settings import OrgSettings
@@ -23,9 +22,6 @@ __all__ = [
     "CourseBank",
     "CourseRequirement",
     "FinishReason",
-    "JoinLink",
-    "JoinRequest",
-    "JoinStatus",
     "OidcLink",
     "OidcProvider",
     "OrgSettings",
