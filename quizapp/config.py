@@ -53,6 +53,7 @@ def load_settings(
         database_url = f"sqlite:///{instance_path / 'quizapp.sqlite3'}"
     redis_url = _env(environ, "REDIS_URL")
     return {
+        **_oidc_settings(environ),
         "QUIZAPP_ENV": env,
         "SECRET_KEY": secret_key or _embedded_secret(instance_path),
         "DATABASE_URL": database_url,
@@ -78,6 +79,19 @@ def load_settings(
         "INVITE_LINK_HOURS": float(_env(environ, "INVITE_LINK_HOURS", "72") or 72),
         "RESET_LINK_HOURS": float(_env(environ, "RESET_LINK_HOURS", "1") or 1),
     }
+
+
+def _oidc_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The sign-in provider given by environment; an issuer without its client id and secret stops start-up."""
+    issuer = _env(environ, "OIDC_ISSUER")
+    settings: dict[str, Any] = {name: _env(environ, "OIDC_" + name) for name in
+                                ("CLIENT_ID", "CLIENT_SECRET", "LABEL", "DOMAINS", "PRESET")}
+    settings = {"OIDC_" + name: value for name, value in settings.items()}
+    if issuer:
+        for name in ("CLIENT_ID", "CLIENT_SECRET"):
+            if not settings["OIDC_" + name]:
+                raise ConfigError(f"quizapp: {PREFIX}OIDC_{name} must be set when {PREFIX}OIDC_ISSUER is set")
+    return {**settings, "OIDC_ISSUER": issuer, "OIDC_CREATE_USERS": _env(environ, "OIDC_CREATE_USERS") == "1"}
 
 
 def now() -> datetime:

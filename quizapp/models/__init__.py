@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .banks import Question, QuestionBank, QuestionType
 from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
+from .oidc import OidcLink, OidcProvider
 from .reminders import ReminderLog
 from .settings import OrgSettings
 from .users import Role, School, StaffGroup, User
@@ -21,6 +22,8 @@ __all__ = [
     "CourseBank",
     "CourseRequirement",
     "FinishReason",
+    "OidcLink",
+    "OidcProvider",
     "OrgSettings",
     "Question",
     "QuestionBank",

@@ -12,6 +12,7 @@ from ..extensions import db, limiter
 from ..people.accounts import authenticate
 from .forms import SignInForm
 from .main import landing_url
+from .oidc import SIGNED_IN_WITH, after_sign_out, refuse_password_sign_in
 from .permissions import PUBLIC, SIGNED_IN, allow
 from .urls import safe_next
 
@@ -38,7 +39,7 @@ def sign_in() -> str | Response:
     if current_user.is_authenticated:
         return redirect(landing_url())
     form = SignInForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not refuse_password_sign_in(form):
         user = authenticate(db.session, form.email.data or "", form.password.data or "", utcnow())
         if user is not None:
             next_url = safe_next(request.args.get("next"))
@@ -55,7 +56,8 @@ def sign_in() -> str | Response:
 def sign_out() -> Response:
     """Sign the current person out (POST with CSRF, so a link cannot do it)."""
     record(db.session, current_user, "auth.sign_out", f"user:{current_user.id}")
+    signed_in_with = session.get(SIGNED_IN_WITH)
     logout_user()
     session.clear()
     flash("You have signed out.", "info")
-    return redirect(url_for("auth.sign_in"))
+    return after_sign_out(signed_in_with) or redirect(url_for("auth.sign_in"))

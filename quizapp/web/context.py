@@ -25,6 +25,7 @@ NAV = [
     ("admin.banks", "Question banks", {"admin"}),
     ("admin.certificates", "Certificates", {"dsl", "admin"}),
     ("admin.settings", "Settings", {"admin"}),
+    ("admin.sign_in_settings", "Sign-in", {"admin"}),
     ("admin.audit", "Audit trail", {"admin"}),
 ]
 

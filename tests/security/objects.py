@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from quizapp.db import utcnow
 from quizapp.extensions import db
-from quizapp.models import Course, QuestionBank, School, StaffGroup, User
+from quizapp.models import Course, OidcLink, OidcProvider, QuestionBank, School, StaffGroup, User
+from quizapp.people.secrets import encrypt_secret
 from quizapp.people.tokens import Purpose, make_token
 
 from ..factories import certify, make_cast, make_course
@@ -41,6 +42,8 @@ class Cast:
     group_id: int
     invite_token: str
     reset_token: str
+    provider_id: int = 0
+    link_id: int = 0
 
 
 def seed(session: Session, *, first_name: str | None = None, last_name: str = "Tester",
@@ -55,11 +58,16 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
     group = session.scalar(select(StaffGroup).limit(1))
     secret = current_app.config["SECRET_KEY"]
     tokens = {purpose: make_token(secret, purpose, people["staff"], now) for purpose in Purpose}
+    provider = OidcProvider(label="Sign in with Example", issuer="https://id.example", client_id="quizapp",
+                            client_secret_encrypted=encrypt_secret(secret, "s3cret"), domains="example.org")
+    link = OidcLink(user=people["staff"], issuer="https://id.example", subject="staff", email=people["staff"].email)
+    session.add_all([provider, link])
     session.commit()
     return Cast(people={k: u.id for k, u in people.items()}, emails={k: u.email for k, u in people.items()},
                 course_id=course.id, attempt_id=cert.attempt_id, certificate_id=cert.id, certificate_code=cert.code,
                 bank_slug=bank.slug, school_id=school.id, group_id=group.id,
-                invite_token=tokens[Purpose.INVITE], reset_token=tokens[Purpose.RESET])
+                invite_token=tokens[Purpose.INVITE], reset_token=tokens[Purpose.RESET], provider_id=provider.id,
+                link_id=link.id)
 
 
 def url_values(cast: Cast) -> dict[str, Any]:
@@ -85,6 +93,9 @@ def url_values(cast: Cast) -> dict[str, Any]:
         "slug": cast.bank_slug,
         "fmt": "yaml",
         "filename": "app.css",
+        "oidc.start:key": "env",
+        "provider_id": cast.provider_id,
+        "link_id": cast.link_id,
     }
 
 
