@@ -1,7 +1,7 @@
 """oidc_provider and oidc_link: OpenID Connect providers and each person's (issuer, subject) link
 
 Revision ID: 8f3a61c2d4e7
-Revises: 5e0c1a7d9b21
+Revises: a7c3e91f04b2
 Create Date: 2026-12-03 06:40:00
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '8f3a61c2d4e7'
-down_revision = '5e0c1a7d9b21'
+down_revision = 'a7c3e91f04b2'
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from ..audit import record
 from ..models import OidcLink, School, StaffGroup, User
-from .accounts import AccountError, NewUser, create_user, find_by_email, normalise_email
+from .accounts import NewUser, create_user, find_by_email
+from .fields import AccountError, clean_email
 from .oidc import OidcRefused, ProviderConfig
 from .oidc_providers import email_domain
 
@@ -41,7 +42,7 @@ def verified_email(provider: ProviderConfig, claims: dict[str, Any]) -> str | No
         if provider.preset == "google" and provider.domains and claims.get("hd") not in provider.domains:
             return None
     try:
-        return normalise_email(str(raw))
+        return clean_email(str(raw))
     except AccountError:
         return None
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from ..audit import record
 from ..models import OidcProvider, Role, School, StaffGroup, User
 from ..models.oidc import PRESETS
-from .accounts import AccountError
+from .fields import AccountError
 from .oidc import check_issuer
 from .oidc_providers import email_domain, parse_domains
 from .secrets import encrypt_secret

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from ...config import base_url
 from ...extensions import db
 from ...models import OidcLink, OidcProvider, Role, User
-from ...people.accounts import AccountError
+from ...people.fields import AccountError
 from ...people.oidc_accounts import links_of, remove_link
 from ...people.oidc_providers import env_provider
 from ...people.oidc_settings import ProviderInput, delete_provider, save_provider
