@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -143,3 +144,26 @@ def smtp_inbox() -> Iterator[Inbox]:
     inbox, controller = start_server()
     yield inbox
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for the whole session, shared by every browser test (Debian's, never a downloaded build)."""
+    from .e2e.conftest import CHROMIUM, CHROMIUM_ARGS, tool_unavailable
+
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        tool_unavailable(f"Playwright for Python is not installed ({exc})")
+    if not Path(CHROMIUM).exists():
+        tool_unavailable(f"no Chromium at {CHROMIUM}")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except PlaywrightError as exc:
+        playwright.stop()
+        tool_unavailable(f"Chromium at {CHROMIUM} did not start ({str(exc).splitlines()[0]})")
+    yield chromium
+    chromium.close()
+    playwright.stop()

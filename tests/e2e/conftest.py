@@ -111,27 +111,6 @@ class LiveServer:
         self.shift(-self._offset)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One Chromium for the session (Debian's, never a downloaded build)."""
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        tool_unavailable(f"Playwright for Python is not installed ({exc})")
-    if not Path(CHROMIUM).exists():
-        tool_unavailable(f"no Chromium at {CHROMIUM}")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except PlaywrightError as exc:
-        playwright.stop()
-        tool_unavailable(f"Chromium at {CHROMIUM} did not start ({str(exc).splitlines()[0]})")
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
-
 def _backend() -> str:
     return "postgresql" if os.environ.get("QUIZAPP_TEST_DATABASE_URL") else "sqlite"
 

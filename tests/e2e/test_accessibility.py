@@ -17,7 +17,7 @@ from .conftest import LiveServer, Person, check_accessibility, sign_in
 pytestmark = pytest.mark.e2e
 
 VIEWER_BY_BLUEPRINT = {"public": "anonymous", "account": "anonymous", "auth": "anonymous", "main": "staff",
-                       "staff": "staff", "dsl": "dsl", "reminders": "dsl", "admin": "admin"}
+                       "staff": "staff", "dsl": "dsl", "reminders": "dsl", "admin": "admin", "oidc": "anonymous"}
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from quizapp.extensions import db
 from quizapp.migrate import upgrade
 
 from ..dbs import temporary_database
-from ..e2e.conftest import _start_server, _wait_healthy, browser  # noqa: F401  (browser is a fixture)
+from ..e2e.conftest import _start_server, _wait_healthy
 from ..factories import make_user
 from .conftest import RunningProvider
 
@@ -25,7 +25,7 @@ def _backend() -> str:
 
 
 @pytest.fixture(scope="module")
-def oidc_server(browser: Any, oidc_provider: RunningProvider,  # noqa: F811
+def oidc_server(browser: Any, oidc_provider: RunningProvider,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
     """The real app over HTTP, given the provider by environment as an operator would, creating accounts."""
     tmp = tmp_path_factory.mktemp("oidc-e2e")
@@ -55,7 +55,7 @@ def oidc_server(browser: Any, oidc_provider: RunningProvider,  # noqa: F811
 
 
 @pytest.fixture()
-def page(browser: Any, oidc_server: tuple[str, Any]) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any, oidc_server: tuple[str, Any]) -> Iterator[Any]:
     """A fresh profile per test, so no provider session carries over."""
     context = browser.new_context(base_url=oidc_server[0], locale="en-GB")
     context.set_default_timeout(10_000)
