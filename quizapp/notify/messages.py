@@ -6,7 +6,6 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from flask import current_app
-
 from jinja2 import TemplateError
 
 from .mail import BUILD_ERRORS, Outgoing, build_message
