@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from .config import load_settings
+from .config import load_settings, shared_limits_warning, trusted_hosts
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -16,12 +16,28 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     config = dict(config or {})
     app.config.update(load_settings(Path(app.instance_path), given=config))
     app.config.update(config)
+    app.config.setdefault("TRUSTED_HOSTS", None)
+    if "TRUSTED_HOSTS" not in config:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    _init_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     from .cli import register_cli
 
     register_cli(app)
     return app
+
+
+def _init_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For/Proto/Host only from the declared number of proxies (none by default)."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    warning = shared_limits_warning(app.config)
+    if warning:
+        app.logger.warning(warning)
 
 
 def _init_extensions(app: Flask) -> None:

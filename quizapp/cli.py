@@ -76,12 +76,13 @@ def users_create(email: str, first_name: str, last_name: str, role: str, passwor
 @click.option("--if-empty", is_flag=True, help="Only seed when nobody exists yet (used by `make run`).")
 def demo_command(if_empty: bool) -> None:
     """Seed a demo school with staff, a DSL and an admin (refused in production)."""
+    from .config import base_url
     from .demo.school import DemoRefused, seed_demo
 
     try:
         message = seed_demo(db.session, current_app.instance_path, if_empty=if_empty,
                             production=current_app.config["QUIZAPP_ENV"] == "production",
-                            base_url=current_app.config.get("BASE_URL") or "http://127.0.0.1:5000/")
+                            base_url=base_url())
     except DemoRefused as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()

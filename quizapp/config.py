@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request
 
@@ -45,8 +46,9 @@ def load_settings(
     production = env == "production"
     database_url = given.get("DATABASE_URL") or _env(environ, "DATABASE_URL")
     secret_key = given.get("SECRET_KEY") or _env(environ, "SECRET_KEY")
+    base = given.get("BASE_URL") or _env(environ, "BASE_URL")
     if production:
-        for name, value in (("SECRET_KEY", secret_key), ("DATABASE_URL", database_url)):
+        for name, value in (("SECRET_KEY", secret_key), ("DATABASE_URL", database_url), ("BASE_URL", base)):
             if not value:
                 raise ConfigError(f"quizapp: {PREFIX}{name} must be set when {PREFIX}ENV=production")
     if database_url is None:
@@ -68,7 +70,11 @@ def load_settings(
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
-        "BASE_URL": _env(environ, "BASE_URL"),
+        "BASE_URL": _checked_base_url(base),
+        # How many reverse proxies stand in front (X-Forwarded-* is believed from that many, no more).
+        "TRUSTED_PROXIES": _count(environ, "TRUSTED_PROXIES"),
+        # Tokens last as long as the session, so a long quiz never loses a save or its submit to expiry.
+        "WTF_CSRF_TIME_LIMIT": None,
         "MAIL_HOST": _env(environ, "MAIL_HOST"),
         "MAIL_PORT": int(_env(environ, "MAIL_PORT", "587") or 587),
         "MAIL_TLS": (_env(environ, "MAIL_TLS", "starttls") or "starttls").lower(),
@@ -94,15 +100,58 @@ def _oidc_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     return {**settings, "OIDC_ISSUER": issuer, "OIDC_CREATE_USERS": _env(environ, "OIDC_CREATE_USERS") == "1"}
 
 
+def _count(environ: Mapping[str, str], name: str) -> int:
+    raw = _env(environ, name, "0") or "0"
+    if not raw.isdigit():
+        raise ConfigError(f"quizapp: {PREFIX}{name} must be a whole number (0 or more), not {raw!r}")
+    return int(raw)
+
+
+def _checked_base_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"quizapp: {PREFIX}BASE_URL must be an address like https://training.example.sch.uk/")
+    return value if value.endswith("/") else value + "/"
+
+
+def trusted_hosts(config: Mapping[str, Any]) -> list[str]:
+    """The Host names requests may use: the base URL's (and SERVER_NAME's), plus loopback outside production."""
+    hosts = [urlsplit(str(url)).hostname or "" for url in (config.get("BASE_URL"), ) if url]
+    if config.get("SERVER_NAME"):
+        hosts.append(str(config["SERVER_NAME"]).partition(":")[0])
+    if config.get("QUIZAPP_ENV") != "production":
+        hosts += ["localhost", "127.0.0.1"]
+    return list(dict.fromkeys(host for host in hosts if host))
+
+
+def shared_limits_warning(config: Mapping[str, Any]) -> str | None:
+    """A loud start-up warning when production counts sign-in limits in this process's memory only."""
+    if config.get("QUIZAPP_ENV") != "production":
+        return None
+    if str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+        return (f"quizapp: {PREFIX}REDIS_URL is not set, so each worker counts sign-in and reset limits on its "
+                "own and they are that many times looser; set it for any deployment with more than one worker.")
+    return None
+
+
 def now() -> datetime:
     """The current time in UTC; tests inject a clock through app.config["CLOCK"]."""
     moment: datetime = current_app.config.get("CLOCK", utcnow)()
     return moment
 
 
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000/"
+
+
 def base_url() -> str:
-    """The public base address: QUIZAPP_BASE_URL, else the address this request came in on."""
+    """The public base address for links in mail and PDFs: QUIZAPP_BASE_URL (required in production).
+
+    Only in development, with none set, the request's own address stands in: TRUSTED_HOSTS has already
+    limited it to loopback (or SERVER_NAME), so a forged Host is refused before it could reach a link.
+    """
     configured: str | None = current_app.config.get("BASE_URL")
     if configured:
         return configured
-    return request.host_url if has_request_context() else "http://127.0.0.1:5000/"
+    return request.host_url if has_request_context() else DEVELOPMENT_BASE_URL

@@ -6,6 +6,7 @@ import ssl
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -15,6 +16,10 @@ from typing import Any
 from ..db import utcnow
 
 TLS_MODES = ("starttls", "ssl", "none")
+# What a message with a broken header or body raises when it is built or turned into bytes.
+BUILD_ERRORS = (ValueError, TypeError, UnicodeError, MessageError)
+# A message, or the reason it could not be built (passed through deliver as that message's failure).
+Outgoing = EmailMessage | str
 
 
 class MailError(RuntimeError):
@@ -88,29 +93,51 @@ def _write_outbox(outbox: Path, message: EmailMessage) -> None:
     (outbox / name).write_bytes(bytes(message))
 
 
-def deliver(settings: MailSettings, messages: Sequence[EmailMessage]) -> list[str | None]:
-    """Send every message over one connection; per message, None when sent or the reason it was not."""
+def _to_outbox(outbox: Path, message: Outgoing) -> str | None:
+    if isinstance(message, str):
+        return message
+    try:
+        _write_outbox(outbox, message)
+    except BUILD_ERRORS as exc:
+        return f"could not be built: {exc}"
+    return None
+
+
+def _send_one(smtp: smtplib.SMTP, message: Outgoing) -> str | None:
+    if isinstance(message, str):
+        return message
+    try:
+        smtp.send_message(message)
+    except BUILD_ERRORS as exc:
+        return f"could not be built: {exc}"
+    except smtplib.SMTPServerDisconnected:
+        raise
+    except (OSError, smtplib.SMTPException) as exc:
+        return f"refused: {exc}"
+    return None
+
+
+def deliver(settings: MailSettings, messages: Sequence[Outgoing]) -> list[str | None]:
+    """Send each message on its own over one connection; per message, None when sent or the reason it was not.
+
+    One message that cannot be built or is refused never stops the others.
+    """
     if not messages:
         return []
     if not settings.host:
-        for message in messages:
-            _write_outbox(settings.outbox, message)
-        return [None] * len(messages)
+        return [_to_outbox(settings.outbox, message) for message in messages]
     try:
         smtp = _connect(settings)
     except (OSError, smtplib.SMTPException) as exc:
-        return [f"could not reach the mail server: {exc}"] * len(messages)
+        return [m if isinstance(m, str) else f"could not reach the mail server: {exc}" for m in messages]
     results: list[str | None] = []
     with smtp:
         for message in messages:
             try:
-                smtp.send_message(message)
-                results.append(None)
+                results.append(_send_one(smtp, message))
             except smtplib.SMTPServerDisconnected as exc:
                 results.extend([f"the mail server disconnected: {exc}"] * (len(messages) - len(results)))
                 return results
-            except (OSError, smtplib.SMTPException) as exc:
-                results.append(f"refused: {exc}")
     return results
 
 

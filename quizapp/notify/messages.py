@@ -6,8 +6,9 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from flask import current_app
+from jinja2 import TemplateError
 
-from .mail import build_message
+from .mail import BUILD_ERRORS, Outgoing, build_message
 
 
 class Recipient(Protocol):
@@ -33,6 +34,14 @@ def compose(name: str, subject: str, to: Recipient, **context: Any) -> EmailMess
     text, html = render_mail(name, person=to, **context)
     return build_message(current_app.config.get("MAIL_FROM") or "quizapp@localhost", to.email, subject, text, html,
                          to_name=to.full_name)
+
+
+def compose_or_reason(name: str, subject: str, to: Recipient, **context: Any) -> Outgoing:
+    """Like compose, but a message that cannot be built gives the reason instead, so a batch carries on."""
+    try:
+        return compose(name, subject, to, **context)
+    except (*BUILD_ERRORS, TemplateError) as exc:
+        return f"could not be built: {exc}"
 
 
 def external_url(base_url: str, endpoint: str, **values: Any) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from email.message import EmailMessage
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -12,8 +11,8 @@ from werkzeug.routing import BuildError
 
 from ..compliance.status import Status, status_for
 from ..models import Attempt, AttemptState, Certificate, Course, CourseRequirement, ReminderLog, Role, School, User
-from .mail import MailSettings, deliver
-from .messages import compose, external_url
+from .mail import MailSettings, Outgoing, deliver
+from .messages import compose_or_reason, external_url
 
 DUE_STATUSES = (Status.DUE_SOON, Status.EXPIRED, Status.NOT_STARTED)
 THROTTLE = timedelta(days=7)
@@ -168,16 +167,16 @@ def planned_summary(plan: Plan) -> Summary:
     return Summary(len(plan.learners), sum(len(p.courses) for p in plan.learners), len(plan.digests), plan.throttled)
 
 
-def _messages(plan: Plan, base_url: str, org: str) -> list[EmailMessage]:
+def _messages(plan: Plan, base_url: str, org: str) -> list[Outgoing]:
     sign_in = external_url(base_url, "auth.sign_in")
     try:
         dashboard = external_url(base_url, "dsl.dashboard")
     except BuildError:  # the dashboard is optional; the reminders page always exists
         dashboard = external_url(base_url, "reminders.confirm")
-    return [compose("reminder", f"Safeguarding training to do: {org}", person, org=org, courses=person.courses,
-                    sign_in_url=sign_in) for person in plan.learners] + \
-        [compose("dsl_digest", f"Safeguarding training due at {digest.school_name}", digest.dsl, org=org,
-                 school=digest.school_name, people=digest.people, dashboard_url=dashboard)
+    return [compose_or_reason("reminder", f"Safeguarding training to do: {org}", person, org=org,
+                              courses=person.courses, sign_in_url=sign_in) for person in plan.learners] + \
+        [compose_or_reason("dsl_digest", f"Safeguarding training due at {digest.school_name}", digest.dsl,
+                           org=org, school=digest.school_name, people=digest.people, dashboard_url=dashboard)
          for digest in plan.digests]
 
 

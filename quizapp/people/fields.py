@@ -25,6 +25,11 @@ def _label(field: str) -> str:
     return field.replace("_", " ")
 
 
+def has_control(value: str) -> bool:
+    """True when text holds a line break, tab, NUL or other control character (it would break a mail header)."""
+    return any(unicodedata.category(char)[0] == "C" or unicodedata.category(char) in ("Zl", "Zp") for char in value)
+
+
 def clean_name(field: str, raw: str | None) -> str:
     """A first or last name, trimmed; refused when empty, too long or holding a line break or other control."""
     value = (raw or "").strip()
@@ -33,7 +38,7 @@ def clean_name(field: str, raw: str | None) -> str:
     if len(value) > NAME_MAX:
         raise AccountError(field, f"The {_label(field)} is longer than {NAME_MAX} characters.")
     # A line break in a name would break the header of every message addressed to the person.
-    if any(unicodedata.category(char)[0] == "C" or unicodedata.category(char) in ("Zl", "Zp") for char in value):
+    if has_control(value):
         raise AccountError(field, f"The {_label(field)} must be on one line, without tabs or other control "
                                   "characters.")
     return value

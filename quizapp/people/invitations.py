@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..audit import record
 from ..models import OrgSettings, User
 from ..notify.mail import MailSettings, deliver
-from ..notify.messages import compose, external_url
+from ..notify.messages import compose_or_reason, external_url
 from .tokens import Purpose, lifetime, make_token
 
 ENDPOINTS = {Purpose.INVITE: "account.invitation", Purpose.RESET: "account.reset_password"}
@@ -38,11 +38,11 @@ def send_links(session: Session, users: Sequence[User], purpose: Purpose, *, con
     org = OrgSettings.current(session).org_name
     sign_in_url = external_url(base_url, "auth.sign_in")
     forgotten_url = external_url(base_url, "account.forgotten")
-    messages = [compose(purpose.value, SUBJECTS[purpose].format(org=org), user, org=org,
-                        link=external_url(base_url, ENDPOINTS[purpose],
-                                          token=make_token(config["SECRET_KEY"], purpose, user, now)),
-                        hours=_hours(config, purpose), expires=now + lifetime(config, purpose),
-                        sign_in_url=sign_in_url, forgotten_url=forgotten_url)
+    messages = [compose_or_reason(purpose.value, SUBJECTS[purpose].format(org=org), user, org=org,
+                                  link=external_url(base_url, ENDPOINTS[purpose],
+                                                    token=make_token(config["SECRET_KEY"], purpose, user, now)),
+                                  hours=_hours(config, purpose), expires=now + lifetime(config, purpose),
+                                  sign_in_url=sign_in_url, forgotten_url=forgotten_url)
                 for user in users]
     result = SendResult()
     for user, problem in zip(users, deliver(mail, messages), strict=True):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..audit import record
 from ..models import CourseRequirement, School, StaffGroup, User
-from .fields import AccountError
+from .fields import AccountError, has_control
 
 Unit = School | StaffGroup
 
@@ -65,7 +65,9 @@ def list_units(session: Session, kind: UnitKind) -> list[UnitRow]:
 
 
 def _clean_name(session: Session, kind: UnitKind, name: str, unit_id: int | None = None) -> str:
-    name = " ".join(name.split())
+    name = " ".join(name.split())  # line breaks and tabs fold into spaces
+    if has_control(name):
+        raise AccountError("name", "The name must be plain text, without control characters.")
     if not name:
         raise AccountError("name", f"Enter a name for the {kind.noun}.")
     if len(name) > kind.max_length:

@@ -14,14 +14,10 @@ from .forms import SignInForm
 from .main import landing_url
 from .oidc import SIGNED_IN_WITH, after_sign_out, refuse_password_sign_in
 from .permissions import PUBLIC, SIGNED_IN, allow
+from .throttle import ACCOUNT_ADDRESS_FAILURES, ADDRESS_FAILURES, account_address_key, count_failure, slow_down
 from .urls import safe_next
 
 bp = Blueprint("auth", __name__)
-SIGN_IN_FAILURES = "10 per minute"
-
-
-def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()
 
 
 def _failed(_response: Response) -> bool:
@@ -29,26 +25,30 @@ def _failed(_response: Response) -> bool:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_FAILURES, methods=["POST"], key_func=get_remote_address, deduct_when=_failed,
+@limiter.limit(ADDRESS_FAILURES, methods=["POST"], key_func=get_remote_address, deduct_when=_failed,
                scope="sign-in-address")
-@limiter.limit(SIGN_IN_FAILURES, methods=["POST"], key_func=_account_key, deduct_when=_failed,
-               scope="sign-in-account")
+@limiter.limit(ACCOUNT_ADDRESS_FAILURES, methods=["POST"], key_func=account_address_key, deduct_when=_failed,
+               scope="sign-in-account-address")
 @allow(PUBLIC)
 def sign_in() -> str | Response:
     """Show the sign-in form and sign a person in."""
     if current_user.is_authenticated:
         return redirect(landing_url())
     form = SignInForm()
+    slowed = 0.0
     if form.validate_on_submit() and not refuse_password_sign_in(form):
-        user = authenticate(db.session, form.email.data or "", form.password.data or "", utcnow())
+        email = (form.email.data or "").strip().lower()
+        slowed = slow_down(email)
+        user = authenticate(db.session, email, form.password.data or "", utcnow())
         if user is not None:
             next_url = safe_next(request.args.get("next"))
             session.clear()  # a fresh session at sign-in defeats session fixation
             login_user(user)
             return redirect(next_url or landing_url())
         g.sign_in_failed = True
+        count_failure(email)
         form.form_errors.append("The email or password is not right. Check them and try again.")
-    return render_template("auth/sign_in.html", form=form)
+    return render_template("auth/sign_in.html", form=form, slowed=slowed)
 
 
 @bp.route("/sign-out", methods=["POST"])

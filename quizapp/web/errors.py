@@ -6,7 +6,7 @@ import time
 from flask import Flask, Response, jsonify, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 MESSAGES = {
     400: (
@@ -56,6 +56,11 @@ def _csrf_error(error: CSRFError) -> tuple[str, int] | tuple[Response, int]:
     return jsonify(saved=False, stale_token=True, message="The page's security token had expired."), 400
 
 
+def _untrusted_host(_error: SecurityError) -> tuple[str, int, dict[str, str]]:
+    """A Host not in TRUSTED_HOSTS: no page in the layout, whose links would need that very host."""
+    return "Bad request: this site is not served at that address.\n", 400, {"Content-Type": "text/plain"}
+
+
 def _server_error(_error: Exception) -> tuple[str, int]:
     return _render(500)
 
@@ -64,5 +69,6 @@ def register(app: Flask) -> None:
     """Install the error handlers."""
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(500, _server_error)

@@ -21,7 +21,8 @@ def test_production_without_database_url_names_it(tmp_path: Path) -> None:
 
 def test_production_cookies_are_secure(tmp_path: Path) -> None:
     settings = load_settings(tmp_path, {"QUIZAPP_ENV": "production", "QUIZAPP_SECRET_KEY": "k" * 40,
-                                        "QUIZAPP_DATABASE_URL": "postgresql://db/quizapp"})
+                                        "QUIZAPP_DATABASE_URL": "postgresql://db/quizapp",
+                                        "QUIZAPP_BASE_URL": "https://training.example.sch.uk/"})
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_HTTPONLY"] is True
     assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -49,3 +50,21 @@ def test_factory_with_test_config_has_no_side_effects(tmp_path: Path) -> None:
     assert app.config["TESTING"] is True
     assert app.config["DATABASE_URL"] == url
     assert not (tmp_path / "never-created.sqlite3").exists()
+
+
+def test_production_without_redis_warns_at_start_up(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = {"QUIZAPP_ENV": "production", "SECRET_KEY": "k" * 40, "DATABASE_URL": "sqlite://",
+              "BASE_URL": "https://training.example.sch.uk/", "TESTING": True}
+    with caplog.at_level("WARNING"):
+        create_app(config)
+    assert "QUIZAPP_REDIS_URL is not set, so each worker counts sign-in and reset limits on its own" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        create_app({**config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"})
+    assert "QUIZAPP_REDIS_URL" not in caplog.text
+
+
+def test_trusted_proxies_must_be_a_count(tmp_path: Path) -> None:
+    assert load_settings(tmp_path, {"QUIZAPP_TRUSTED_PROXIES": "2"})["TRUSTED_PROXIES"] == 2
+    with pytest.raises(ConfigError, match="QUIZAPP_TRUSTED_PROXIES must be a whole number"):
+        load_settings(tmp_path, {"QUIZAPP_TRUSTED_PROXIES": "yes"})

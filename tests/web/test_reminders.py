@@ -238,3 +238,17 @@ def test_send_needs_the_csrf_token(database_url: str, tmp_path: Path, cast: dict
     assert cast["inbox"].messages == []
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ReminderLog)) == 0
+
+
+def test_one_unbuildable_message_is_marked_failed_and_the_rest_go_out(app: Flask, cast: dict) -> None:
+    """A name with a line break (stored before names were checked) breaks its own message only."""
+    with app.app_context():
+        db.session.get(User, cast["due"]).first_name = "Due\nBcc: someone@evil.example"
+        db.session.commit()
+    result = _run(app)
+    assert result.exit_code == 1 and "1 could not be sent" in result.output, result.output
+    reminded = sorted(r[0] for r in cast["inbox"].recipients)
+    assert reminded == sorted([cast["expired_email"], cast["fresh_email"], cast["dsl_email"]])
+    statuses = {(log[0], log[3]) for log in _logs(app) if log[2] == "learner"}
+    assert (cast["due"], "failed") in statuses and (cast["fresh"], "sent") in statuses
+    assert all(m["Bcc"] is None for m in cast["inbox"].messages)

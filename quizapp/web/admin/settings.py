@@ -17,6 +17,7 @@ from ...audit import record
 from ...certificates.logo import MAX_LOGO_BYTES, LogoRefused, check_logo
 from ...extensions import db
 from ...models import OrgSettings, Role
+from ...people.fields import has_control
 from ..permissions import allow
 from . import bp
 
@@ -50,6 +51,12 @@ class SettingsForm(FlaskForm):
         InputRequired(message=DAYS_MESSAGE), NumberRange(min=1, max=365, message=DAYS_MESSAGE)])
     logo_bytes: bytes | None = None
     logo_mime: str | None = None
+
+    def validate_org_name(self, field: StringField) -> None:
+        """The name goes into every reminder's subject line, so it must be one line of plain text."""
+        if has_control(field.data or ""):
+            raise ValidationError("The organisation name must be on one line, without tabs or other control "
+                                  "characters.")
 
     def validate_logo(self, field: FileField) -> None:
         """Read at most 1 MB and one byte and check it really is a usable PNG or JPEG."""
