@@ -2,6 +2,7 @@
 from ..db import Base
 from .attempts import Attempt, AttemptQuestion, AttemptState, FinishReason
 from .audit import AuditEvent
+from .bank_reviews import BankReviewAlert
 from .banks import Question, QuestionBank, QuestionType
 from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
@@ -14,6 +15,7 @@ __all__ = [
     "AttemptQuestion",
     "AttemptState",
     "AuditEvent",
+    "BankReviewAlert",
     "Base",
     "Certificate",
     "CertificateFile",
