@@ -111,3 +111,18 @@ def banks_export(bank_id: str, fmt: str, output: str | None) -> None:
         click.echo(f"Wrote {bank_id} as {fmt} to {output}.")
     else:
         click.echo(text, nl=False)
+
+
+@banks_cli.command("review-alerts")
+def banks_review_alerts() -> None:
+    """E-mail admins about banks due for review (a month before review_by, and on it); safe to run daily."""
+    from ..config import now
+    from ..notify.bank_reviews import send_bank_review_alerts
+
+    summary = send_bank_review_alerts(db.session, now())
+    db.session.commit()
+    click.echo(summary.describe())
+    for email, problem in summary.failures:
+        click.echo(f"  not sent to {email}: {problem}", err=True)
+    if summary.failures:
+        sys.exit(1)

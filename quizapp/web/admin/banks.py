@@ -15,9 +15,11 @@ from ...audit import record
 from ...banks.formats import FORMATS, format_from_filename, read_bank, write_bank
 from ...banks.schema import BankInvalid
 from ...banks.store import apply_import, plan_import, spec_from_db
+from ...config import now
 from ...db import utcnow
 from ...extensions import db
 from ...models import CourseBank, Question, QuestionBank, Role
+from ...models.banks import review_state
 from ...quiz.courses import live_counts
 from ..permissions import allow
 from . import bp
@@ -128,7 +130,11 @@ def _banks_with(form: UploadForm) -> str:
     live = live_counts(db.session)
     used = dict(db.session.execute(select(CourseBank.bank_id, func.count()).group_by(CourseBank.bank_id)).all())
     rows = db.session.scalars(select(QuestionBank).order_by(QuestionBank.title)).all()
-    return render_template("admin/banks.html", banks=rows, live=live, used=used, form=form)
+    today = now().date()
+    states = {bank.id: review_state(bank.review_by, today) for bank in rows}
+    overdue, due = ([b for b in rows if states[b.id] == state] for state in ("overdue", "due"))
+    return render_template("admin/banks.html", banks=rows, live=live, used=used, form=form, states=states,
+                           overdue=overdue, due=due)
 
 
 @bp.route("/banks/apply", methods=["POST"])
