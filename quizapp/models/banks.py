@@ -40,7 +40,7 @@ class QuestionBank(Base):
     # From the bank file: when its content was last checked against the sources, and when it must be again.
     reviewed_on: Mapped[date | None] = mapped_column(Date)
     review_by: Mapped[date | None] = mapped_column(Date)
-    as_of_notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    as_of_notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 
     questions: Mapped[list[Question]] = relationship(back_populates="bank", order_by="Question.id")
 
