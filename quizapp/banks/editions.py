@@ -44,3 +44,9 @@ def record_edition(session: Session, report: ImportReport, *, material: bool, wh
     session.add(edition)
     session.flush()
     return edition
+
+
+def editions_of(session: Session, bank_id: int) -> list[BankEdition]:
+    """A bank's recorded editions, newest first."""
+    return list(session.scalars(select(BankEdition).where(BankEdition.bank_id == bank_id)
+                                .order_by(BankEdition.imported_at.desc(), BankEdition.id.desc())))

@@ -70,6 +70,9 @@ def test_new_bank_is_not_asked_but_a_new_edition_is(app: Flask, client: FlaskCli
         assert edition.update_required_by == date(2026, 12, 7)  # 23 November + 14 days
         assert edition.what_changed == "Ring 999 wording; a new question on the DSL."
         assert edition.imported_by_id == people["admin"]
+    page = client.get("/admin/banks/small-bank").get_data(as_text=True)
+    assert "<h2>Editions</h2>" in page and "7 December 2026" in page
+    assert "Ring 999 wording; a new question on the DSL." in page and "gq-001, gq-003" in page
 
 
 def test_not_material_edition_has_no_deadline(app: Flask, client: FlaskClient, people: dict) -> None:

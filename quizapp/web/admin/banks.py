@@ -14,7 +14,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 
 from ...audit import record
-from ...banks.editions import edition_problems, needs_edition, record_edition
+from ...banks.editions import edition_problems, editions_of, needs_edition, record_edition
 from ...banks.formats import FORMATS, format_from_filename, read_bank, write_bank
 from ...banks.schema import BankInvalid
 from ...banks.store import apply_import, plan_import, spec_from_db
@@ -74,7 +74,8 @@ def bank(slug: str) -> str:
     questions = db.session.scalars(select(Question).where(Question.bank_id == found.id,
                                                           Question.superseded_at.is_(None))
                                    .order_by(Question.retired_at.is_not(None), Question.qid)).all()
-    return render_template("admin/bank.html", bank=found, questions=questions, formats=FORMATS)
+    return render_template("admin/bank.html", bank=found, questions=questions, formats=FORMATS,
+                           editions=editions_of(db.session, found.id))
 
 
 @bp.route("/banks/<slug>/export/<fmt>")
