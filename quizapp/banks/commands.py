@@ -8,9 +8,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..db import utcnow
+from ..config import now as current_now
 from ..extensions import db
 from ..models import QuestionBank
+from .editions import edition_problems, needs_edition, record_edition
 from .formats import FORMATS, format_from_filename, read_bank, write_bank
 from .loader import load_bank_dir, load_bank_file
 from .schema import BankInvalid, BankSpec
@@ -72,8 +73,11 @@ def _read_other(path: str, fmt: str, bank_id: str | None, title: str | None, ski
 @click.option("--bank-id", help="Bank id for GIFT, Moodle XML and Aiken files.")
 @click.option("--title", help="Bank title for GIFT, Moodle XML and Aiken files.")
 @click.option("--skip-unsupported", is_flag=True, help="Import the rest when some question types are unsupported.")
+@click.option("--material/--not-material", default=None,
+              help="Whether a new edition of a bank in use is a material change (default: not material).")
+@click.option("--what-changed", default="", help='A short "What changed" note for staff (needed with --material).')
 def banks_import(paths: tuple[str, ...], fmt: str | None, bank_id: str | None, title: str | None,
-                 skip_unsupported: bool) -> None:
+                 skip_unsupported: bool, material: bool | None, what_changed: str) -> None:
     """Import banks (default: question_banks/); unchanged questions stay, changed ones get a new version."""
     try:
         formats = {fmt or (format_from_filename(p) if Path(p).is_file() else "yaml") for p in paths or ("x.yaml",)}
@@ -87,9 +91,23 @@ def banks_import(paths: tuple[str, ...], fmt: str | None, bank_id: str | None, t
         return
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    now = utcnow()
+    _apply_all(banks, bool(material), what_changed)
+
+
+def _apply_all(banks: list[BankSpec], material: bool, what_changed: str) -> None:
+    """Apply every bank (all or nothing), logging each new edition of a bank in use as material or not."""
+    problems = edition_problems(material, what_changed)
+    if problems:
+        raise click.UsageError(" ".join(message for _name, message in problems))
+    now = current_now()
     for bank in banks:
-        click.echo(apply_import(db.session, bank, now).summary())
+        report = apply_import(db.session, bank, now)
+        line = report.summary()
+        if needs_edition(report):
+            edition = record_edition(db.session, report, material=material, what_changed=what_changed, now=now)
+            line += (f"; material: update required by {edition.update_required_by}" if material
+                     else "; recorded as not material")
+        click.echo(line)
     db.session.commit()
 
 
@@ -111,3 +129,18 @@ def banks_export(bank_id: str, fmt: str, output: str | None) -> None:
         click.echo(f"Wrote {bank_id} as {fmt} to {output}.")
     else:
         click.echo(text, nl=False)
+
+
+@banks_cli.command("review-alerts")
+def banks_review_alerts() -> None:
+    """E-mail admins about banks due for review (a month before review_by, and on it); safe to run daily."""
+    from ..config import now
+    from ..notify.bank_reviews import send_bank_review_alerts
+
+    summary = send_bank_review_alerts(db.session, now())
+    db.session.commit()
+    click.echo(summary.describe())
+    for email, problem in summary.failures:
+        click.echo(f"  not sent to {email}: {problem}", err=True)
+    if summary.failures:
+        sys.exit(1)

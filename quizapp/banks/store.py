@@ -50,7 +50,8 @@ class ImportReport:
 
 def bank_hash(spec: BankSpec) -> str:
     """A hash of the bank's own details (not its questions)."""
-    parts = [spec.title, spec.edition, spec.summary, spec.learning, repr([s.model_dump() for s in spec.sources])]
+    parts = [spec.title, spec.edition, spec.summary, spec.learning, repr([s.model_dump() for s in spec.sources]),
+             f"{spec.reviewed_on}|{spec.review_by}|{sorted(spec.as_of_notes.items())}"]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -121,6 +122,9 @@ def _upsert_bank(session: Session, bank: QuestionBank | None, spec: BankSpec, no
     bank.sources = [*[s for s in bank.sources if s["id"] != IMPORTED_SOURCE], *incoming] if _imported_only(spec) \
         else incoming
     bank.content_hash, bank.imported_at = bank_hash(spec), now
+    # Review dates come only from YAML; a GIFT/XML/Aiken file has none, so keep the bank's own.
+    if spec.reviewed_on or spec.review_by:
+        bank.reviewed_on, bank.review_by, bank.as_of_notes = spec.reviewed_on, spec.review_by, dict(spec.as_of_notes)
     session.flush()
     return bank
 
@@ -188,5 +192,8 @@ def spec_from_db(session: Session, bank: QuestionBank) -> BankSpec:
         summary=bank.summary,
         learning=bank.learning,
         sources=[SourceSpec(**s) for s in bank.sources],
+        reviewed_on=bank.reviewed_on,
+        review_by=bank.review_by,
+        as_of_notes=dict(bank.as_of_notes or {}),
         questions=questions,
     )

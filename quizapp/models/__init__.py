@@ -2,6 +2,7 @@
 from ..db import Base
 from .attempts import Attempt, AttemptQuestion, AttemptState, FinishReason
 from .audit import AuditEvent
+from .bank_reviews import BankEdition, BankReviewAlert
 from .banks import Question, QuestionBank, QuestionType
 from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
@@ -15,6 +16,8 @@ __all__ = [
     "AttemptQuestion",
     "AttemptState",
     "AuditEvent",
+    "BankEdition",
+    "BankReviewAlert",
     "Base",
     "Certificate",
     "CertificateFile",

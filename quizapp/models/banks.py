@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -37,8 +37,24 @@ class QuestionBank(Base):
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # From the bank file: when its content was last checked against the sources, and when it must be again.
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    review_by: Mapped[date | None] = mapped_column(Date)
+    as_of_notes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 
     questions: Mapped[list[Question]] = relationship(back_populates="bank", order_by="Question.id")
+
+
+REVIEW_NOTICE = timedelta(days=30)
+
+
+def review_state(review_by: date | None, today: date) -> str | None:
+    """"overdue" once review_by has come, "due" within a month of it, else None: one home for both rules."""
+    if review_by is None:
+        return None
+    if today >= review_by:
+        return "overdue"
+    return "due" if today >= review_by - REVIEW_NOTICE else None
 
 
 class Question(Base):

@@ -16,6 +16,7 @@ class OrgSettings(Base):
     __table_args__ = (
         CheckConstraint("id = 1", name="single_row"),
         CheckConstraint("due_soon_days BETWEEN 1 AND 365", name="due_soon_range"),
+        CheckConstraint("update_days BETWEEN 1 AND 365", name="update_days_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
@@ -26,6 +27,8 @@ class OrgSettings(Base):
     signatory_role: Mapped[str] = mapped_column(String(120), default="Designated Safeguarding Lead")
     certificate_prefix: Mapped[str] = mapped_column(String(12), default="QZ")
     due_soon_days: Mapped[int] = mapped_column(Integer, default=30)
+    # After a material bank edition, how long holders of a current pass have to take the update quiz.
+    update_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
     @classmethod
     def current(cls, session: Session) -> OrgSettings:

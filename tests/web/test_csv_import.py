@@ -209,9 +209,13 @@ def test_staff_cannot_import(client: FlaskClient, people: dict) -> None:
 
 def test_a_quoted_line_break_in_a_name_is_refused_with_its_row_and_column(app: Flask, admin: FlaskClient) -> None:
     before = _count(app)
-    csv = HEADER + 'ok@example.org,Olu,Okafor,staff,,,0\r\n"lb@example.org","Ann\nBcc: x@evil.example",Lee,staff,,,0\r\n'
-    html = admin.post("/admin/users/import", data={"file": (io.BytesIO(csv.encode()), "people.csv")},
-                      content_type="multipart/form-data").get_data(as_text=True)
+    csv = (HEADER + "ok@example.org,Olu,Okafor,staff,,,0\r\n"
+           + '"lb@example.org","Ann\nBcc: x@evil.example",Lee,staff,,,0\r\n')
+    html = admin.post(
+        "/admin/users/import",
+        data={"file": (io.BytesIO(csv.encode()), "people.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     rows = _rows(html)
     assert [(r, c) for r, c, _ in rows] == [("3", "first_name")]
     assert "must be on one line" in rows[0][2]

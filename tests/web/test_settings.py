@@ -22,7 +22,8 @@ from ..factories import make_course
 from .certificate_helpers import certify
 
 VALID = {"org_name": "Riverside Primary School", "signatory_name": "Gwenllïan Ŵyn",
-         "signatory_role": "Designated Safeguarding Lead", "certificate_prefix": "RPS", "due_soon_days": "45"}
+         "signatory_role": "Designated Safeguarding Lead", "certificate_prefix": "RPS", "due_soon_days": "45",
+         "update_days": "30"}
 
 
 def image(fmt: str = "PNG", size: tuple[int, int] = (300, 100), noise: bool = False) -> bytes:
@@ -134,6 +135,7 @@ def test_a_jpeg_logo_is_accepted_and_can_be_removed(app: Flask, admin: FlaskClie
     ("certificate_prefix", "QZ-1", "Certificate number prefix: Use 2 to 12 letters A to Z or digits"),
     ("due_soon_days", "0", "“Due soon” window (days): Enter a whole number of days from 1 to 365."),
     ("due_soon_days", "366", "“Due soon” window (days): Enter a whole number of days from 1 to 365."),
+    ("update_days", "0", "Days to take an update quiz after a material change: Enter a whole number of days"),
     ("due_soon_days", "soon", "“Due soon” window (days):"),
     ("org_name", "  ", "Organisation name: Enter the organisation name."),
     ("signatory_name", "", "Signatory name: Enter the name of the person who signs certificates."),

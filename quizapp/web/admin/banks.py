@@ -10,16 +10,18 @@ from flask_wtf.file import FileField, FileRequired
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WzResponse
-from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ...audit import record
+from ...banks.editions import edition_problems, editions_of, needs_edition, record_edition
 from ...banks.formats import FORMATS, ReadResult, format_from_filename, read_bank, write_bank
 from ...banks.schema import BankInvalid
 from ...banks.store import apply_import, plan_import, spec_from_db
-from ...db import utcnow
+from ...config import now
 from ...extensions import db
 from ...models import CourseBank, Question, QuestionBank, Role
+from ...models.banks import review_state
 from ...quiz.courses import live_counts
 from ..analysis_filters import analyse, csv_response
 from ..permissions import allow
@@ -44,6 +46,14 @@ class ConfirmUploadForm(FlaskForm):
     """The previewed upload, signed so exactly what was previewed is applied."""
 
     payload = HiddenField()
+    material = RadioField("Is this a material change?", choices=[
+        SelectChoice("yes", "Yes: everyone with a current pass must take a short update quiz"),
+        SelectChoice("no", "No: wording, typos or sources only; passes stand as they are")], validate_choice=False)
+    what_changed = TextAreaField("What changed")
+
+    def choice(self) -> bool | None:
+        """True, False, or None when the question was not answered."""
+        return {"yes": True, "no": False}.get(self.material.data or "")
 
 
 def _serializer() -> URLSafeSerializer:
@@ -66,7 +76,7 @@ def bank(slug: str) -> str:
                                                           Question.superseded_at.is_(None))
                                    .order_by(Question.retired_at.is_not(None), Question.qid)).all()
     return render_template("admin/bank.html", bank=found, questions=questions, formats=FORMATS,
-                           analysis=analyse(found.id))
+                           analysis=analyse(found.id), editions=editions_of(db.session, found.id))
 
 
 @bp.route("/banks/<slug>/analysis.csv")
@@ -134,22 +144,29 @@ def bank_upload() -> str | WzResponse | tuple[str, int]:
     except ValueError as exc:
         form.file.errors = [str(exc)]
         return _banks_with(form), 400
-    report = plan_import(db.session, result.bank)
-    return render_template("admin/bank_preview.html", errors=[], skipped=result.skipped, report=report,
-                           filename=payload["filename"],
-                           confirm=ConfirmUploadForm(payload=_serializer().dumps(payload)))
+    return _preview(payload, result.skipped, ConfirmUploadForm(payload=_serializer().dumps(payload)))
+
+
+def _preview(payload: dict[str, object], skipped: list[Any], confirm: ConfirmUploadForm) -> str:
+    report = plan_import(db.session, _read(payload).bank)
+    return render_template("admin/bank_preview.html", errors=[], skipped=skipped, report=report,
+                           filename=payload["filename"], confirm=confirm, ask_edition=needs_edition(report))
 
 
 def _banks_with(form: UploadForm) -> str:
     live = live_counts(db.session)
     used = dict(db.session.execute(select(CourseBank.bank_id, func.count()).group_by(CourseBank.bank_id)).all())
     rows = db.session.scalars(select(QuestionBank).order_by(QuestionBank.title)).all()
-    return render_template("admin/banks.html", banks=rows, live=live, used=used, form=form)
+    today = now().date()
+    states = {bank.id: review_state(bank.review_by, today) for bank in rows}
+    overdue, due = ([b for b in rows if states[b.id] == state] for state in ("overdue", "due"))
+    return render_template("admin/banks.html", banks=rows, live=live, used=used, form=form, states=states,
+                           overdue=overdue, due=due)
 
 
 @bp.route("/banks/apply", methods=["POST"])
 @allow(Role.ADMIN)
-def bank_apply() -> WzResponse:
+def bank_apply() -> str | WzResponse:
     """Apply a previewed upload (re-validated; all of it or none of it)."""
     form = ConfirmUploadForm()
     try:
@@ -158,8 +175,19 @@ def bank_apply() -> WzResponse:
     except (BadSignature, BankInvalid, ValueError):
         flash("That upload could not be applied. Upload the file again.", "error")
         return redirect(url_for("admin.banks"))
-    report = apply_import(db.session, result.bank, utcnow())
+    if needs_edition(plan_import(db.session, result.bank)):
+        problems = edition_problems(form.choice(), form.what_changed.data or "")
+        if problems:
+            for name, message in problems:
+                getattr(form, name).errors = [*getattr(form, name).errors, message]
+            return _preview(payload, result.skipped, form), 400  # type: ignore[return-value]
+    moment = now()
+    report = apply_import(db.session, result.bank, moment)
+    if needs_edition(report):
+        record_edition(db.session, report, material=bool(form.choice()), what_changed=form.what_changed.data or "",
+                       now=moment, user_id=current_user.id)
     record(db.session, current_user, "bank.import", f"bank:{report.bank_id}", file=str(payload["filename"]),
-           added=len(report.added), changed=len(report.changed), retired=len(report.retired))
+           added=len(report.added), changed=len(report.changed), retired=len(report.retired),
+           material=form.choice())
     flash(f"Imported: {report.summary()}.", "success")
     return redirect(url_for("admin.bank", slug=report.bank_id))

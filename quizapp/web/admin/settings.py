@@ -21,7 +21,7 @@ from ...people.fields import has_control
 from ..permissions import allow
 from . import bp
 
-TEXT_FIELDS = ("org_name", "signatory_name", "signatory_role", "certificate_prefix", "due_soon_days")
+TEXT_FIELDS = ("org_name", "signatory_name", "signatory_role", "certificate_prefix", "due_soon_days", "update_days")
 DAYS_MESSAGE = "Enter a whole number of days from 1 to 365."
 
 
@@ -48,6 +48,8 @@ class SettingsForm(FlaskForm):
         DataRequired(message="Enter a prefix of 2 to 12 letters or digits."),
         Regexp(r"^[A-Z0-9]{2,12}$", message="Use 2 to 12 letters A to Z or digits, with no spaces or symbols.")])
     due_soon_days = IntegerField("“Due soon” window (days)", validators=[
+        InputRequired(message=DAYS_MESSAGE), NumberRange(min=1, max=365, message=DAYS_MESSAGE)])
+    update_days = IntegerField("Days to take an update quiz after a material change", default=30, validators=[
         InputRequired(message=DAYS_MESSAGE), NumberRange(min=1, max=365, message=DAYS_MESSAGE)])
     logo_bytes: bytes | None = None
     logo_mime: str | None = None
