@@ -7,8 +7,11 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
+from ..engine.review import DEFAULT_FAILED_REVIEW, FailedReview
 from .banks import QuestionBank
 from .users import StaffGroup
+
+FAILED_REVIEW_SQL = ", ".join(f"'{choice.value}'" for choice in FailedReview)
 
 
 class Course(Base):
@@ -21,6 +24,7 @@ class Course(Base):
         CheckConstraint("max_attempts_per_day BETWEEN 1 AND 50", name="attempts_range"),
         CheckConstraint("cooldown_minutes BETWEEN 0 AND 10080", name="cooldown_range"),
         CheckConstraint("validity_months BETWEEN 1 AND 120", name="validity_range"),
+        CheckConstraint(f"failed_review IN ({FAILED_REVIEW_SQL})", name="failed_review_choice"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +38,9 @@ class Course(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # After each answer, ask "How sure are you?" (sure / not sure), so analysis can show confident mistakes.
     ask_confidence: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What a failed attempt's review shows (engine.review.FailedReview); after a pass it shows everything.
+    failed_review: Mapped[str] = mapped_column(String(20), default=DEFAULT_FAILED_REVIEW.value,
+                                               server_default=DEFAULT_FAILED_REVIEW.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     banks: Mapped[list[CourseBank]] = relationship(back_populates="course", cascade="all, delete-orphan",

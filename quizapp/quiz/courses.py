@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..engine.review import DEFAULT_FAILED_REVIEW, FailedReview
 from ..models import Course, CourseBank, Question, QuestionBank, StaffGroup
 
 
@@ -30,6 +31,7 @@ class CourseInput:
     validity_months: int
     active: bool
     ask_confidence: bool = False  # ask "How sure are you?" after each answer
+    failed_review: str = DEFAULT_FAILED_REVIEW.value  # what a failed attempt's review shows
     bank_counts: dict[int, int] = field(default_factory=dict)  # bank id -> questions drawn (0: not used)
     required_group_ids: list[int] = field(default_factory=list)
 
@@ -48,6 +50,8 @@ def _check(session: Session, data: CourseInput, course: Course | None) -> dict[s
         errors["title"] = "Enter a title."
     elif clash is not None and (course is None or clash != course.id):
         errors["title"] = "Another course already has this title."
+    if data.failed_review not in {choice.value for choice in FailedReview}:
+        errors["failed_review"] = "Choose what the review shows after a failed attempt."
     used = {bank_id: count for bank_id, count in data.bank_counts.items() if count}
     if not used:
         errors["banks"] = "Choose at least one question bank and how many questions to draw from it."
@@ -70,7 +74,7 @@ def save_course(session: Session, data: CourseInput, course: Course | None = Non
     course = course or Course()
     course.title, course.summary = data.title.strip(), data.summary.strip()
     for name in ("time_limit_minutes", "pass_mark_pct", "max_attempts_per_day", "cooldown_minutes",
-                 "validity_months", "active", "ask_confidence"):
+                 "validity_months", "active", "ask_confidence", "failed_review"):
         setattr(course, name, getattr(data, name))
     banks = {b.id: b for b in session.scalars(select(QuestionBank).where(QuestionBank.id.in_(data.bank_counts)))}
     course.banks = [CourseBank(bank=banks[bank_id], question_count=count, position=i)

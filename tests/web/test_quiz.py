@@ -12,23 +12,11 @@ from quizapp.models import Attempt, AttemptQuestion, Certificate
 from ..clock import Clock
 from ..conftest import sign_in
 from ..factories import make_user
-from .quiz_helpers import start_attempt
-
-
-def _items(app: Flask, attempt_id: int) -> list[AttemptQuestion]:
-    with app.app_context():
-        return db.session.scalars(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id)
-                                  .order_by(AttemptQuestion.position)).all()
+from .quiz_helpers import answer_all, attempt_items, start_attempt
 
 
 def _save(client: FlaskClient, attempt_id: int, item_id: int, options: list[str]):
     return client.post(f"/attempts/{attempt_id}/answers", json={"question": item_id, "options": options})
-
-
-def _answer_all(client: FlaskClient, app: Flask, attempt_id: int, right: bool = True) -> None:
-    for item in _items(app, attempt_id):
-        wrong = [o["id"] for o in item.options if o["id"] not in item.correct_option_ids][:1]
-        assert _save(client, attempt_id, item.id, item.correct_option_ids if right else wrong).status_code == 200
 
 
 def test_course_page_shows_time_with_extra_time(app: Flask, client: FlaskClient, course_id: int, clock: Clock) -> None:
@@ -54,7 +42,7 @@ def test_quiz_page_carries_no_answer_data(app: Flask, client: FlaskClient, peopl
     html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert 'role="timer"' in html and "Time remaining" in html
     assert "Secret explanation" not in html and "correct" not in html.lower().replace("incorrect", "")
-    for item in _items(app, attempt_id):
+    for item in attempt_items(app, attempt_id):
         assert f"<legend>{item.prompt}</legend>" in html
         for option in item.options:
             assert f'value="{option["id"]}"' in html
@@ -64,7 +52,7 @@ def test_saved_answers_survive_a_reload_with_the_same_deadline(app: Flask, clien
                                                                course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
-    item = _items(app, attempt_id)[0]
+    item = attempt_items(app, attempt_id)[0]
     chosen = item.options[1]["id"]
     assert _save(client, attempt_id, item.id, [chosen]).get_json()["saved"] is True
     clock.advance(minutes=4)
@@ -89,7 +77,7 @@ def test_late_save_is_refused_after_grace_and_the_attempt_is_finalised(
         app: Flask, client: FlaskClient, people: dict, course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
-    items = _items(app, attempt_id)
+    items = attempt_items(app, attempt_id)
     assert _save(client, attempt_id, items[0].id, items[0].correct_option_ids).status_code == 200
     clock.advance(minutes=10, seconds=15)  # inside the grace period
     assert _save(client, attempt_id, items[1].id, items[1].correct_option_ids).status_code == 200
@@ -108,7 +96,7 @@ def test_expired_attempt_is_finalised_when_looked_at(app: Flask, client: FlaskCl
                                                      course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
-    _answer_all(client, app, attempt_id)
+    answer_all(client, app, attempt_id)
     clock.advance(minutes=11)
     response = client.get(f"/attempts/{attempt_id}")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/attempts/{attempt_id}/result")
@@ -135,7 +123,7 @@ def test_double_submit_gives_one_result_and_one_certificate(app: Flask, client: 
                                                             course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
-    _answer_all(client, app, attempt_id)
+    answer_all(client, app, attempt_id)
     clock.advance(minutes=2)
     for _ in range(2):
         assert client.post(f"/attempts/{attempt_id}/submit").status_code == 302
@@ -151,7 +139,7 @@ def test_submit_without_javascript_saves_the_form(app: Flask, client: FlaskClien
                                                   course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
-    form = {f"q{item.id}": item.correct_option_ids for item in _items(app, attempt_id)}
+    form = {f"q{item.id}": item.correct_option_ids for item in attempt_items(app, attempt_id)}
     client.post(f"/attempts/{attempt_id}/submit", data=form)
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).score_pct == 100
@@ -161,7 +149,7 @@ def test_failed_attempt_starts_a_cooldown(app: Flask, client: FlaskClient, peopl
                                           clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
-    _answer_all(client, app, attempt_id, right=False)
+    answer_all(client, app, attempt_id, right=False)
     client.post(f"/attempts/{attempt_id}/submit")
     clock.advance(minutes=5)
     html = client.get(f"/courses/{course_id}").get_data(as_text=True)
@@ -174,7 +162,7 @@ def test_someone_elses_attempt_is_not_found(app: Flask, client: FlaskClient, peo
                                             clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
-    item = _items(app, attempt_id)[0]
+    item = attempt_items(app, attempt_id)[0]
     client.post("/sign-out")
     sign_in(client, people["other_staff_email"])
     assert client.get(f"/attempts/{attempt_id}").status_code == 404
@@ -187,7 +175,7 @@ def test_option_from_another_question_is_refused(app: Flask, client: FlaskClient
                                                  clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
-    first, second = _items(app, attempt_id)[:2]
+    first, second = attempt_items(app, attempt_id)[:2]
     response = _save(client, attempt_id, first.id, [second.options[0]["id"]])
     assert response.status_code == 400
     assert "not one of this question's options" in response.get_json()["message"]
@@ -197,7 +185,7 @@ def test_my_results_and_certificates_list_the_pass(app: Flask, client: FlaskClie
                                                    clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
-    _answer_all(client, app, attempt_id)
+    answer_all(client, app, attempt_id)
     clock.advance(minutes=3, seconds=20)
     client.post(f"/attempts/{attempt_id}/submit")
     results = client.get("/results").get_data(as_text=True)
@@ -225,8 +213,9 @@ def test_a_refused_answer_leaves_the_saved_one_in_place(app: Flask, client: Flas
                                                         course_id: int, clock: Clock) -> None:
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
-    first, second = _items(app, attempt_id)[:2]
+    first, second = attempt_items(app, attempt_id)[:2]
     assert _save(client, attempt_id, first.id, [first.options[0]["id"]]).status_code == 200
     assert _save(client, attempt_id, first.id, [second.options[0]["id"]]).status_code == 400
     with app.app_context():
         assert db.session.get(AttemptQuestion, first.id).answer == [first.options[0]["id"]]
+

@@ -7,10 +7,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from ...audit import record
+from ...engine.review import DEFAULT_FAILED_REVIEW, FailedReview
 from ...extensions import db
 from ...models import Course, CourseBank, QuestionBank, Role, StaffGroup
 from ...quiz.courses import CourseError, CourseInput, live_counts, save_course
@@ -38,6 +39,9 @@ class CourseForm(FlaskForm):
     validity_months = _number("Certificate valid for (months)", 1, 120, 12)
     active = BooleanField("Open to staff", default=True)
     ask_confidence = BooleanField("Ask how sure people are after each answer")
+    failed_review = RadioField("After a failed attempt, the review shows",
+                               choices=[(choice.value, choice.label) for choice in FailedReview],
+                               default=DEFAULT_FAILED_REVIEW.value)
 
 
 def _bank_counts(banks: list[QuestionBank]) -> tuple[dict[int, int], dict[str, str]]:

@@ -13,6 +13,7 @@ from ...config import now
 from ...engine import timing
 from ...engine.questions import kind_of
 from ...engine.refusal import Refused
+from ...engine.review import review_shows
 from ...extensions import db
 from ...models import Attempt, AttemptQuestion, AttemptState, Certificate, FinishReason
 from ...quiz.attempts import finalise, finalise_if_overdue, save_all, save_answer
@@ -143,4 +144,5 @@ def result(attempt_id: int) -> str | Response:
     certificate = db.session.scalar(
         select(Certificate).where(Certificate.attempt_id == attempt.id).order_by(Certificate.id.desc()).limit(1)
     )
-    return render_template("staff/result.html", attempt=attempt, certificate=certificate)
+    shows = review_shows(attempt.course.failed_review, bool(attempt.passed), attempt.user_id == current_user.id)
+    return render_template("staff/result.html", attempt=attempt, certificate=certificate, shows=shows)
