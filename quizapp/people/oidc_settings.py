@@ -61,6 +61,20 @@ def admins_keeping_a_password(session: Session, required_domains: set[str]) -> l
     return [admin for admin in admins if email_domain(admin.email) not in required_domains]
 
 
+def required_domains(session: Session) -> set[str]:
+    """The e-mail domains a stored provider requires (password sign-in is refused there)."""
+    found: set[str] = set()
+    for row in session.scalars(select(OidcProvider).where(OidcProvider.required.is_(True))):
+        found.update(parse_domains(row.domains))
+    return found
+
+
+def is_last_way_in(session: Session, user: User) -> bool:
+    """Whether `user` is the only active admin keeping a password, so must not be deactivated or demoted."""
+    keeping = [admin.id for admin in admins_keeping_a_password(session, required_domains(session))]
+    return keeping == [user.id]
+
+
 def _required_domains(session: Session, row: OidcProvider | None, data: ProviderInput,
                       domains: tuple[str, ...]) -> set[str]:
     """The domains that would need a provider once this change is saved."""

@@ -12,6 +12,7 @@ from ..audit import record
 from ..models import Role, School, StaffGroup, User
 from ..people.accounts import NewUser, create_user
 from .fields import AccountError, clean_email, clean_extra_time, clean_name, clean_role
+from .oidc_settings import is_last_way_in
 from .tokens import rotate_nonce
 
 STATUSES = ("active", "deactivated", "all")
@@ -39,6 +40,11 @@ class PersonDetails:
     school_id: int | None
     staff_group_id: int | None
     extra_time_pct: int
+
+
+# Someone must always be able to sign in and put things right if a provider fails.
+LAST_ADMIN = ("This is the last active admin who can sign in with a password. Give another admin a password "
+              "(outside any domain that must use a sign-in provider) first.")
 
 
 def _filtered(filters: UserFilters) -> Select[User]:
@@ -96,6 +102,8 @@ def _check(session: Session, user: User, details: PersonDetails, actor: User) ->
     role = clean_role(details.role)
     if user.id == actor.id and role != user.role:
         raise AccountError("role", "You cannot change your own role. Ask another administrator.")
+    if role != user.role and is_last_way_in(session, user):
+        raise AccountError("role", LAST_ADMIN)
     return {"email": email, "first_name": clean_name("first_name", details.first_name),
             "last_name": clean_name("last_name", details.last_name), "role": role,
             "extra_time_pct": clean_extra_time(details.extra_time_pct)}
@@ -125,6 +133,8 @@ def deactivate(session: Session, user: User, actor: User, now: datetime) -> None
         raise AccountError("active", "You cannot deactivate your own account. Ask another administrator.")
     if not user.active:
         return
+    if is_last_way_in(session, user):
+        raise AccountError("active", LAST_ADMIN)
     user.active = False
     user.deactivated_at = now
     session.flush()

@@ -135,6 +135,30 @@ def test_admin_cannot_change_own_role_or_deactivate_self(app: Flask, client: Fla
     assert _user(app, me.id).active and _user(app, me.id).role == "admin"
 
 
+def test_the_last_admin_with_a_password_cannot_be_deactivated_or_demoted(app: Flask, client: FlaskClient,
+                                                                         people: dict) -> None:
+    with app.app_context():
+        other = make_user(db.session, "admin")
+        other.password_hash = None  # signs in only through a provider
+        sso_admin = make_user(db.session, "admin")
+        sso_admin.password_hash, sso_id = None, sso_admin.id
+        db.session.commit()
+    sign_in(client, people["admin_email"])  # keeps the session: its password goes only after sign-in
+    with app.app_context():
+        db.session.get(User, people["admin"]).password_hash = None
+        db.session.get(User, other.id).password_hash = db.session.get(User, people["staff"]).password_hash
+        db.session.commit()
+    last = _user(app, other.id)
+    html = client.post(f"/admin/users/{last.id}", data=_form(email=last.email, role="dsl")).get_data(as_text=True)
+    assert "This is the last active admin who can sign in with a password." in html
+    response = client.post(f"/admin/users/{last.id}/deactivate", follow_redirects=True)
+    assert "This is the last active admin who can sign in with a password." in response.get_data(as_text=True)
+    assert _user(app, last.id).active and _user(app, last.id).role == "admin"
+    # An admin without a password is no way in, so leaving takes nothing away.
+    assert client.post(f"/admin/users/{sso_id}/deactivate").status_code == 302
+    assert not _user(app, sso_id).active
+
+
 def test_deactivate_keeps_records_and_blocks_sign_in_then_reactivate(app: Flask, client: FlaskClient,
                                                                      people: dict) -> None:
     clock = Clock()
