@@ -6,6 +6,7 @@ from .bank_reviews import BankEdition, BankReviewAlert
 from .banks import Question, QuestionBank, QuestionType
 from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
+from .join import JoinLink, JoinRequest, JoinState
 from .oidc import OidcLink, OidcProvider
 from .reminders import ReminderLog
 from .settings import OrgSettings
@@ -25,6 +26,9 @@ __all__ = [
     "CourseBank",
     "CourseRequirement",
     "FinishReason",
+    "JoinLink",
+    "JoinRequest",
+    "JoinState",
     "OidcLink",
     "OidcProvider",
     "OrgSettings",

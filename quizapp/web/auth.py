@@ -10,6 +10,7 @@ from ..audit import record
 from ..db import utcnow
 from ..extensions import db, limiter
 from ..people.accounts import authenticate
+from ..people.join_requests import is_waiting
 from .forms import SignInForm
 from .main import landing_url
 from .oidc import SIGNED_IN_WITH, after_sign_out, refuse_password_sign_in
@@ -18,6 +19,8 @@ from .throttle import ACCOUNT_ADDRESS_FAILURES, ADDRESS_FAILURES, account_addres
 from .urls import safe_next
 
 bp = Blueprint("auth", __name__)
+WAITING = ("Your request to join is waiting for the school's safeguarding lead to approve it. "
+           "You can sign in once it is approved.")
 
 
 def _failed(_response: Response) -> bool:
@@ -47,7 +50,8 @@ def sign_in() -> str | Response:
             return redirect(next_url or landing_url())
         g.sign_in_failed = True
         count_failure(email)
-        form.form_errors.append("The email or password is not right. Check them and try again.")
+        form.form_errors.append(WAITING if is_waiting(db.session, email, form.password.data or "")
+                                else "The email or password is not right. Check them and try again.")
     return render_template("auth/sign_in.html", form=form, slowed=slowed)
 
 

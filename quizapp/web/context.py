@@ -20,6 +20,7 @@ NAV = [
     ("staff.my_certificates", "My certificates", {"staff", "dsl", "admin"}),
     ("dsl.dashboard", "Compliance", {"dsl", "admin"}),
     ("dsl.item_analysis", "Common mistakes", {"dsl"}),
+    ("join.links", "Join links", {"dsl", "admin"}),
     ("admin.users", "Users", {"admin"}),
     ("admin.courses", "Courses", {"admin"}),
     ("admin.banks", "Question banks", {"admin"}),

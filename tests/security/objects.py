@@ -6,6 +6,7 @@ the route tests fail and name it, so a new kind of object cannot go untested.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -15,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from quizapp.db import utcnow
 from quizapp.extensions import db
-from quizapp.models import Course, OidcLink, OidcProvider, QuestionBank, School, StaffGroup, User
+from quizapp.models import Course, JoinLink, JoinRequest, OidcLink, OidcProvider, QuestionBank, School, StaffGroup, User
+from quizapp.people.join_links import link_token
 from quizapp.people.secrets import encrypt_secret
 from quizapp.people.tokens import Purpose, make_token
 
@@ -44,6 +46,9 @@ class Cast:
     reset_token: str
     provider_id: int = 0
     link_id: int = 0
+    join_link_id: int = 0
+    join_request_id: int = 0
+    join_token: str = ""
 
 
 def seed(session: Session, *, first_name: str | None = None, last_name: str = "Tester",
@@ -62,12 +67,26 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
                             client_secret_encrypted=encrypt_secret(secret, "s3cret"), domains="example.org")
     link = OidcLink(user=people["staff"], issuer="https://id.example", subject="staff", email=people["staff"].email)
     session.add_all([provider, link])
+    join_link, join_request = _join(session, school, people["dsl"], now)
     session.commit()
     return Cast(people={k: u.id for k, u in people.items()}, emails={k: u.email for k, u in people.items()},
                 course_id=course.id, attempt_id=cert.attempt_id, certificate_id=cert.id, certificate_code=cert.code,
                 bank_slug=bank.slug, school_id=school.id, group_id=group.id,
                 invite_token=tokens[Purpose.INVITE], reset_token=tokens[Purpose.RESET], provider_id=provider.id,
-                link_id=link.id)
+                link_id=link.id, join_link_id=join_link.id, join_request_id=join_request.id,
+                join_token=link_token(secret, join_link))
+
+
+def _join(session: Session, school: School, dsl: User, now: datetime) -> tuple[JoinLink, JoinRequest]:
+    """A join link of school A and a request to join by it, waiting for the DSL."""
+    join_link = JoinLink(public_id="matrix-link", label="Volunteers", school_id=school.id, created_by_id=dsl.id,
+                         created_at=now, expires_at=now + timedelta(days=30))
+    session.add(join_link)
+    session.flush()
+    join_request = JoinRequest(link_id=join_link.id, email="newcomer@example.org", first_name="New",
+                               last_name="Comer", password_hash="x", created_at=now)
+    session.add(join_request)
+    return join_link, join_request
 
 
 def url_values(cast: Cast) -> dict[str, Any]:
@@ -96,6 +115,9 @@ def url_values(cast: Cast) -> dict[str, Any]:
         "oidc.start:key": "env",
         "provider_id": cast.provider_id,
         "link_id": cast.link_id,
+        "join_link_id": cast.join_link_id,
+        "join_request_id": cast.join_request_id,
+        "join.join:token": cast.join_token,
     }
 
 

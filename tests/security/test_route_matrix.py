@@ -108,6 +108,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.users_import_template": ADMIN_ONLY,
     "admin.users_import": ADMIN_ONLY,
     "admin.users_import_confirm": ADMIN_ONLY,
+    "join.links": DSL_OR_ADMIN,
+    "join.poster": PERSON_FOR_DSL,  # school A's link: its DSL and admins only
+    "join.withdraw": PERSON_FOR_DSL,
+    "join.approve_request": PERSON_FOR_DSL,
+    "join.reject_request": PERSON_FOR_DSL,
+    "join.join": PUBLIC,
 }
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
