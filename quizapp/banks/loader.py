@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .formats import Interchange, LineMap, ParsedBank, question_id_at, register, validate_data
+from .formats import Interchange, LineMap, ParsedBank, register, validate_data
+from .placing import question_id_at
 from .schema import BankError, BankInvalid, BankSpec, Loc, QuestionSpec
 
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -138,7 +139,7 @@ def _load(text: str, filename: str, require_learning: bool) -> tuple[BankSpec, L
     quick = _quick(text, require_learning)
     if quick is not None:
         return quick, {("id",): 1}
-    data, lines, errors, _ = parse_yaml(text, filename)
+    data, lines, errors, *_ = parse_yaml(text, filename)
     bank = validate_data(data, filename, lines, require_learning=require_learning, missing=MISSING, errors=errors)
     return bank, lines
 

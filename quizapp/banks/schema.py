@@ -18,12 +18,16 @@ from pydantic import (
     model_validator,
 )
 
+from ..engine.drafts import draft_reasons
+
 Loc = tuple[str | int, ...]
 QuestionKindName = Literal["single", "multiple", "true_false"]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EDITION_RE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 MIN_OPTIONS, MAX_OPTIONS = 3, 6
+MIN_SINGLE_OPTIONS = 2  # a two-option single choice ("Yes" / "No") is common in real exports
+
 MIN_WORDS, MAX_WORDS = 300, 800
 TRUE_FALSE_TEXTS = ("True", "False")
 
@@ -57,6 +61,7 @@ def _check_url(value: str | None) -> str | None:
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MaybeText = Annotated[str, StringConstraints(strip_whitespace=True)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Slug = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_slug)]
 Edition = Annotated[str, BeforeValidator(_edition), StringConstraints(strip_whitespace=True),
@@ -99,16 +104,23 @@ class QuestionSpec(_Spec):
     type: QuestionKindName
     prompt: Text
     options: list[OptionSpec]
-    explanation: Text
+    explanation: MaybeText
     source: Slug
     tags: list[Slug] = []
 
     @model_validator(mode="after")
-    def _rules(self) -> QuestionSpec:
+    def _rules(self, info: ValidationInfo) -> QuestionSpec:
         problems = question_problems(self.type, [(o.text, o.correct) for o in self.options])
+        if not self.explanation and not drafts_allowed(info.context):
+            problems.insert(0, (("explanation",), "explanation must not be empty"))
         if problems:
             raise RuleViolations(problems)
         return self
+
+    @property
+    def draft_reasons(self) -> list[str]:
+        """Why the question is a draft that is never drawn ([] when it is ready)."""
+        return draft_reasons(self.explanation, self.source)
 
     def content_hash(self) -> str:
         """A stable SHA-256 of everything that changes what the question means."""
@@ -116,6 +128,11 @@ class QuestionSpec(_Spec):
                    "options": [[o.text, o.correct] for o in self.options], "source": self.source,
                    "tags": list(self.tags)}
         return _sha256(payload)
+
+
+def drafts_allowed(context: Any) -> bool:
+    """Whether validation may accept drafts: imports may, bank files checked by `banks validate` may not."""
+    return not context or bool(context.get("drafts"))
 
 
 def question_problems(kind: str, options: list[tuple[str, bool]]) -> list[tuple[Loc, str]]:
@@ -128,8 +145,9 @@ def question_problems(kind: str, options: list[tuple[str, bool]]) -> list[tuple[
         if correct != 1:
             problems.append((("options",), f"true_false needs exactly one correct option (found {correct})"))
         return problems
-    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        problems.append((("options",), f"{kind} needs {MIN_OPTIONS} to {MAX_OPTIONS} options (found {len(options)})"))
+    least = MIN_SINGLE_OPTIONS if kind == "single" else MIN_OPTIONS
+    if not least <= len(options) <= MAX_OPTIONS:
+        problems.append((("options",), f"{kind} needs {least} to {MAX_OPTIONS} options (found {len(options)})"))
     if kind == "single" and correct != 1:
         problems.append((("options",), f"single needs exactly one correct option (found {correct})"))
     if kind == "multiple" and correct == 0:

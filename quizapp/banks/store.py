@@ -9,8 +9,9 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from ..engine.drafts import IMPORTED_SOURCE
 from ..models import Course, CourseBank, Question, QuestionBank
-from .formats import IMPORTED_SOURCE
+from ..models.banks import QuestionStatus
 from .schema import BankSpec, QuestionKindName, QuestionSpec
 
 DEFAULT_COURSE = {"time_limit_minutes": 15, "pass_mark_pct": 80, "validity_months": 12,
@@ -28,6 +29,7 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)  # questions in the file that are drafts, never drawn
     unchanged: int = 0
     details_changed: bool = False
     course_created: str | None = None
@@ -41,6 +43,8 @@ class ImportReport:
         """One line for the CLI and the admin screen."""
         line = (f"{self.bank_id}: {len(self.added)} added, {len(self.changed)} changed, "
                 f"{len(self.retired)} retired, {self.unchanged} unchanged")
+        if self.drafts:
+            line += f"; {len(self.drafts)} imported as draft{'s' if len(self.drafts) != 1 else ''}"
         if self.new_bank:
             line += " (new bank)"
         if self.course_created:
@@ -79,6 +83,7 @@ def _bank(session: Session, slug: str) -> QuestionBank | None:
 def _plan(spec: BankSpec, bank: QuestionBank | None, current: dict[str, _Current]) -> ImportReport:
     report = ImportReport(spec.id, spec.title, new_bank=bank is None,
                           details_changed=bank is not None and bank.content_hash != bank_hash(spec))
+    report.drafts = [q.id for q in spec.questions if q.draft_reasons]
     for question in spec.questions:
         existing = current.get(question.id)
         if existing is None:
@@ -104,7 +109,8 @@ def _row(bank_id: int, spec: BankSpec, question: QuestionSpec, version: int, now
             "prompt": question.prompt, "options": [o.model_dump() for o in question.options],
             "explanation": question.explanation, "source_id": source.id, "source_title": source.title,
             "source_url": source.url, "tags": list(question.tags), "content_hash": question.content_hash(),
-            "created_at": now}
+            "created_at": now,
+            "status": (QuestionStatus.DRAFT if question.draft_reasons else QuestionStatus.READY).value}
 
 
 def _imported_only(spec: BankSpec) -> bool:
@@ -149,13 +155,17 @@ def apply_import(session: Session, spec: BankSpec, now: datetime, *, create_cour
     if rows:
         session.execute(insert(Question), rows)
     if create_course:
-        report.course_created = ensure_course(session, bank, len(spec.questions))
+        report.course_created = ensure_course(session, bank, sum(1 for q in spec.questions if not q.draft_reasons))
     return report
 
 
 def ensure_course(session: Session, bank: QuestionBank, live_count: int) -> str | None:
-    """Create the bank's default course when no course draws from it yet; return its title if created."""
-    if session.scalar(select(func.count()).select_from(CourseBank).where(CourseBank.bank_id == bank.id)):
+    """Create the bank's default course when no course draws from it yet; return its title if created.
+
+    A bank of drafts only gets none: a course must draw at least one question, and drafts are never drawn.
+    """
+    used = session.scalar(select(func.count()).select_from(CourseBank).where(CourseBank.bank_id == bank.id))
+    if live_count < 1 or used:
         return None
     title = bank.title
     if session.scalar(select(func.count()).select_from(Course).where(Course.title == title)):
@@ -173,16 +183,11 @@ def spec_from_db(session: Session, bank: QuestionBank) -> BankSpec:
 
     live = session.scalars(select(Question).where(Question.bank_id == bank.id, Question.superseded_at.is_(None),
                                                   Question.retired_at.is_(None)).order_by(Question.qid)).all()
+    # Drafts are exported too, so they can be completed in the file and imported again.
     questions = [
-        QuestionSpec(
-            id=q.qid,
-            type=cast(QuestionKindName, q.type),
-            prompt=q.prompt,
-            explanation=q.explanation,
-            source=q.source_id,
-            tags=list(q.tags),
-            options=[OptionSpec(**o) for o in q.options],
-        )
+        QuestionSpec.model_validate({"id": q.qid, "type": cast(QuestionKindName, q.type), "prompt": q.prompt,
+                                     "explanation": q.explanation, "source": q.source_id, "tags": list(q.tags),
+                                     "options": [OptionSpec(**o) for o in q.options]}, context={"drafts": True})
         for q in live
     ]
     return BankSpec.model_construct(

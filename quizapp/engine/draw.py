@@ -21,6 +21,7 @@ class Candidate:
     explanation: str
     source_title: str
     source_url: str | None
+    ready: bool = True  # False for a draft (no explanation or source yet), which is never drawn
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,13 @@ def _freeze(candidate: Candidate, rng: random.Random) -> Drawn:
 def draw(pools: Sequence[tuple[str, Sequence[Candidate], int]], rng: random.Random) -> list[Drawn]:
     """Draw `count` questions from each (bank title, candidates, count) pool and shuffle them together."""
     chosen: list[Candidate] = []
-    for title, candidates, count in pools:
+    for title, pool, count in pools:
+        candidates = [candidate for candidate in pool if candidate.ready]
         if len(candidates) < count:
             raise Refused(
                 f"This quiz cannot start: the bank '{title}' has {len(candidates)} live questions and the course needs "
                 f"{count}. Please tell your administrator."
             )
-        chosen.extend(rng.sample(list(candidates), count))
+        chosen.extend(rng.sample(candidates, count))
     rng.shuffle(chosen)
     return [_freeze(candidate, rng) for candidate in chosen]

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
+from ..engine.drafts import IMPORTED_SOURCE, draft_reasons
 
 
 class QuestionType(enum.StrEnum):
@@ -20,6 +21,18 @@ class QuestionType(enum.StrEnum):
 
 
 TYPE_VALUES = ", ".join(f"'{t.value}'" for t in QuestionType)
+
+
+class QuestionStatus(enum.StrEnum):
+    """Whether a question may be drawn: a draft lacks an explanation or a source of its own."""
+
+    READY = "ready"
+    DRAFT = "draft"
+
+
+STATUS_VALUES = ", ".join(f"'{s.value}'" for s in QuestionStatus)
+# One home for "what makes a draft" in the database: a ready question has an explanation and a real source.
+READY_RULE = f"status = 'draft' OR (explanation <> '' AND source_id <> '{IMPORTED_SOURCE}')"
 
 
 class QuestionBank(Base):
@@ -65,6 +78,8 @@ class Question(Base):
         UniqueConstraint("bank_id", "qid", "version", name="bank_qid_version"),
         CheckConstraint(f"type IN ({TYPE_VALUES})", name="type_valid"),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint(f"status IN ({STATUS_VALUES})", name="status_valid"),
+        CheckConstraint(READY_RULE, name="ready_complete"),
         Index("ix_question_live", "bank_id", "superseded_at", "retired_at"),
     )
 
@@ -84,8 +99,15 @@ class Question(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(8), default=QuestionStatus.READY.value,
+                                        server_default=QuestionStatus.READY.value)
 
     bank: Mapped[QuestionBank] = relationship(back_populates="questions")
+
+    @property
+    def draft_reasons(self) -> list[str]:
+        """Why this question is a draft ("Needs an explanation", "Needs a source"); [] when it is ready."""
+        return draft_reasons(self.explanation, self.source_id) if self.status == QuestionStatus.DRAFT else []
 
     @property
     def live(self) -> bool:

@@ -17,6 +17,7 @@ from ..engine.draw import Candidate, draw
 from ..engine.questions import kind_of, score
 from ..engine.refusal import Refused
 from ..models import Attempt, AttemptQuestion, AttemptState, Course, FinishReason, Question, User
+from ..models.banks import QuestionStatus
 
 # Called with (session, attempt, now) when an attempt passes; certificates hook in here.
 OnPass = Callable[[Session, Attempt, datetime], object]
@@ -43,7 +44,8 @@ def _candidates(session: Session, course: Course) -> list[tuple[str, list[Candid
                                                       Question.superseded_at.is_(None),
                                                       Question.retired_at.is_(None))).all()
         pools.append((link.bank.title, [Candidate(q.id, q.type, q.prompt, q.options, q.explanation,
-                                                  q.source_title, q.source_url) for q in live], link.question_count))
+                                                  q.source_title, q.source_url, q.status == QuestionStatus.READY)
+                                        for q in live], link.question_count))
     return pools
 
 

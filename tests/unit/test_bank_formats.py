@@ -141,29 +141,32 @@ def test_gift_unsupported_types_are_errors_with_their_lines() -> None:
         "unsupported.gift:6: match-q: matching questions (->) are not supported",
         "unsupported.gift:8: numeric-q: numerical questions ({#...}) are not supported",
         "unsupported.gift:10: short-q: short-answer questions (only = answers) are not supported",
-        "unsupported.gift:12: no-feedback: no general feedback (####) to use as the explanation",
     ]
 
 
 def test_gift_skip_unsupported_imports_the_rest() -> None:
-    text = fixture("unsupported.gift").replace("{=Right ~Wrong ~Also wrong}", "{=Right ~Wrong ~Also wrong####Yes.}")
-    result = read_bank(text, "gift", filename="unsupported.gift", skip_unsupported=True)
+    result = read_bank(fixture("unsupported.gift"), "gift", filename="unsupported.gift", skip_unsupported=True)
     assert [q.id for q in result.bank.questions] == ["ok-one", "no-feedback", "ok-two"]
     assert [(e.line, e.question_id) for e in result.skipped] == [
         (4, "essay-q"), (6, "match-q"), (8, "numeric-q"), (10, "short-q")]
     assert result.bank.id == "unsupported"  # from the file name when no --bank-id is given
 
 
-def test_gift_skip_unsupported_still_refuses_broken_questions() -> None:
-    errors = raised(fixture("unsupported.gift"), "gift", "unsupported.gift", skip_unsupported=True)
-    assert errors == ["unsupported.gift:12: no-feedback: no general feedback (####) to use as the explanation"]
+def test_gift_without_general_feedback_or_source_is_a_draft_on_its_line() -> None:
+    result = read_bank(fixture("unsupported.gift"), "gift", filename="unsupported.gift", skip_unsupported=True)
+    assert [str(e) for e in result.drafts] == [
+        "unsupported.gift:2: ok-one: Needs a source",
+        "unsupported.gift:12: no-feedback: Needs an explanation; Needs a source",
+        "unsupported.gift:14: ok-two: Needs a source"]
+    assert (result.ready_count, result.bank.questions[1].explanation) == (0, "")
+    assert result.summary() == "unsupported: 0 ready, 3 drafts (never drawn until completed), 4 left out"
 
 
 def test_gift_broken_braces_and_bad_options_are_reported() -> None:
-    text = "::a::Missing a brace {=Right ~Wrong ~Also####x\n\n::b::Too few.{=Right ~Wrong####x}\n"
+    text = "::a::Missing a brace {=Right ~Wrong ~Also####x\n\n::b::Twice.{=Right ~right####x}\n"
     assert raised(text, "gift", "bad.gift") == [
         "bad.gift:1: a: the answers must be inside { and }: a brace is missing",
-        "bad.gift:3: b: single needs 3 to 6 options (found 2)",
+        "bad.gift:3: b: option 2 repeats option 1 ('right')",
     ]
 
 
@@ -213,13 +216,11 @@ def test_xml_category_is_ignored_and_unsupported_types_have_lines() -> None:
     assert errors == [
         "sample.xml:40: xml-essay: 'essay' questions are not supported; only multichoice and truefalse can be "
         "imported",
-        "sample.xml:44: xml-no-feedback: no <generalfeedback> text to use as the explanation",
     ]
-    result = read_bank(fixture("sample.xml").replace("xml-no-feedback", "xml-fine").replace(
-        "<answer fraction=\"100\"><text>Right", "<generalfeedback><text>x</text></generalfeedback>"
-        "<answer fraction=\"100\"><text>Right"), "moodle-xml", filename="sample.xml", skip_unsupported=True)
+    result = read_bank(fixture("sample.xml"), "moodle-xml", filename="sample.xml", skip_unsupported=True)
     assert [str(e) for e in result.skipped] == [errors[0]]
     assert len(result.bank.questions) == 4
+    assert "sample.xml:44: xml-no-feedback: Needs an explanation; Needs a source" in [str(e) for e in result.drafts]
 
 
 @pytest.mark.parametrize("name", ["xxe.xml", "billion-laughs.xml"])
@@ -285,9 +286,9 @@ def test_aiken_with_explanation_lines() -> None:
     }
 
 
-def test_aiken_without_explanation_names_the_line() -> None:
-    assert raised(fixture("sample.txt"), "aiken", "sample.txt", bank_id="aiken-test") == [
-        "sample.txt:18: aiken-test-003: no EXPLANATION: line straight after ANSWER: to use as the explanation"]
+def test_aiken_without_explanation_is_a_draft_on_its_line() -> None:
+    result = read_bank(fixture("sample.txt"), "aiken", filename="sample.txt", bank_id="aiken-test")
+    assert [str(e) for e in result.drafts][-1] == "sample.txt:14: aiken-test-003: Needs an explanation; Needs a source"
 
 
 def test_aiken_answer_and_option_mistakes() -> None:
@@ -308,10 +309,9 @@ def test_aiken_export_is_standard_aiken() -> None:
         "Which of these uses GIFT's special characters ~ = # { } : in one line?\n"
         "A. a ~ b = c # d { e } f : g\nB. %50% of pupils\nC. A backslash \\ on its own\nANSWER: A\n\n"
         "A line break is kept in a prompt, and so is a colon: like this.\nA. True\nB. False\nANSWER: A\n")
-    # Aiken has no explanations, so reading it back needs our EXPLANATION: lines added.
-    assert raised(text, "aiken", "t.txt") == [
-        f"t.txt:{line}: t-00{n}: no EXPLANATION: line straight after ANSWER: to use as the explanation"
-        for n, line in ((1, 5), (2, 10))]
+    # Aiken has no explanations, so reading it back gives drafts unless our EXPLANATION: lines are added.
+    assert [(e.line, e.message) for e in read_bank(text, "aiken", filename="t.txt").drafts] == [
+        (1, "Needs an explanation; Needs a source"), (7, "Needs an explanation; Needs a source")]
     explained = text.replace("ANSWER: A\n", "ANSWER: A\nEXPLANATION: Why.\n")
     back = read_bank(explained, "aiken", filename="t.txt").bank
     assert [[(o.text, o.correct) for o in q.options] for q in back.questions] == [

@@ -110,8 +110,8 @@ def test_single_needs_exactly_one_correct_option_at_its_line() -> None:
 
 
 @pytest.mark.parametrize(("kind", "options", "message"), [
-    ("single", [{"text": "A", "correct": True}, {"text": "B"}], "single needs 3 to 6 options (found 2)"),
-    ("single", [{"text": str(n), "correct": n == 0} for n in range(7)], "single needs 3 to 6 options (found 7)"),
+    ("single", [{"text": "A", "correct": True}], "single needs 2 to 6 options (found 1)"),
+    ("single", [{"text": str(n), "correct": n == 0} for n in range(7)], "single needs 2 to 6 options (found 7)"),
     ("single", [{"text": "A"}, {"text": "B"}, {"text": "C"}], "single needs exactly one correct option (found 0)"),
     ("multiple", [{"text": "A"}, {"text": "B"}, {"text": "C"}],
      "multiple needs at least one correct option (found none)"),

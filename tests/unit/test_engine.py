@@ -111,3 +111,13 @@ def test_draw_shuffles_options() -> None:
 def test_draw_refuses_when_a_bank_is_too_small() -> None:
     with pytest.raises(Refused, match="'A' has 2 live questions and the course needs 3"):
         draw([("A", _pool(2), 3)], random.Random(0))
+
+
+def test_a_draft_is_never_drawn() -> None:
+    pool = [*_pool(3), *[Candidate(10 + i, "single", f"Draft {i}", [{"text": "right", "correct": True},
+                                                                      {"text": "wrong"}], "", "Imported", None,
+                                   ready=False) for i in range(20)]]
+    for seed in range(50):
+        assert {d.question_id for d in draw([("A", pool, 3)], random.Random(seed))} == {0, 1, 2}
+    with pytest.raises(Refused, match="the bank 'A' has 3 live questions and the course needs 4"):
+        draw([("A", pool, 4)], random.Random(1))
