@@ -9,6 +9,7 @@ from .formats import Interchange, LineMap, ParsedBank, register
 from .loader import BANK_META, bank_meta, html_to_text, meta_comment, read_meta
 from .moodle_xml import moodle_fractions
 from .schema import BankError, BankSpec, QuestionSpec
+from .weights import WeightProblem, classify
 
 MISSING = {"explanation": "no general feedback (####) to use as the explanation"}
 # GIFT's escapes, swapped for private-use characters while the question is split up, then restored.
@@ -34,6 +35,7 @@ def parse_gift(text: str, filename: str) -> ParsedBank:
     lines: LineMap = {}
     errors: list[BankError] = []
     unsupported: list[BankError] = []
+    notes: list[BankError] = []
     ordinal = 0
     for block in _blocks(text):
         body, meta = _strip_comments(block, filename, data, errors)
@@ -50,8 +52,11 @@ def parse_gift(text: str, filename: str) -> ParsedBank:
             errors.append(BankError(filename, start, _name_of(body[0][1]), str(exc)))
             continue
         lines[("questions", len(data["questions"]))] = start
+        note = question.pop("_note", None)
+        if note:
+            notes.append(BankError(filename, start, _name_of(body[0][1]), note))
         data["questions"].append(question)
-    return ParsedBank(data, lines, errors, unsupported)
+    return ParsedBank(data, lines, errors, unsupported, notes)
 
 
 def _blocks(text: str) -> Iterator[list[tuple[int, str]]]:
@@ -116,37 +121,41 @@ def parse_question(text: str) -> dict[str, Any]:
         answers, feedback = answers[:answers.rfind("####")].strip(), answers[answers.rfind("####") + 4:]
         if _text(feedback, fmt):
             question["explanation"] = _text(feedback, fmt)
-    question["type"], question["options"] = _answers(answers, fmt)
+    question["type"], question["options"], question["_note"] = _answers(answers, fmt)
     return question
 
 
-def _answers(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]]]:
+def _answers(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | None]:
     if not answers:
         raise _Unsupported("essay questions ({}) are not supported")
     if answers.startswith("#"):
         raise _Unsupported("numerical questions ({#...}) are not supported")
     if "~" in answers:
-        return ("single" if "=" in answers else "multiple"), _choices(answers, fmt)
+        return _choices(answers, fmt)
     if "=" in answers and "->" in answers:
         raise _Unsupported("matching questions (->) are not supported")
     truth = _TRUE_FALSE.get(answers.split("#", 1)[0].strip())
     if truth is None:
         raise _Unsupported("short-answer questions (only = answers) are not supported")
-    return "true_false", [{"text": "True", "correct": truth}, {"text": "False", "correct": not truth}]
+    return "true_false", [{"text": "True", "correct": truth}, {"text": "False", "correct": not truth}], None
 
 
-def _choices(answers: str, fmt: str) -> list[dict[str, Any]]:
-    """Options from '=right ~wrong ~%50%partly': a positive weight (or =) marks an option correct."""
-    options = []
+def _choices(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | None]:
+    """The type and options from '=right ~wrong ~%50%partly', weighed all-or-nothing (weights.classify)."""
+    texts, weights = [], []
     for part in answers.replace("=", "~=").split("~"):
         part = part.strip()
         if not part:
             continue
         weight = _WEIGHT_RE.match(part)
-        correct = part.startswith("=") or (weight is not None and float(weight.group(1)) > 0)
+        weights.append(100.0 if part.startswith("=") else float(weight.group(1)) if weight else 0.0)
         part = part[1:] if part.startswith("=") else part[weight.end():] if weight else part
-        options.append({"text": _text(part.split("#", 1)[0], fmt), "correct": correct})  # drop per-answer feedback
-    return options
+        texts.append(_text(part.split("#", 1)[0], fmt))  # drop per-answer feedback
+    try:
+        kind, correct, note = classify(weights, True if "=" in answers else None)
+    except WeightProblem as exc:
+        raise _Unsupported(str(exc)) from None
+    return kind, [{"text": t, "correct": c} for t, c in zip(texts, correct, strict=True)], note
 
 
 def _text(raw: str, fmt: str) -> str:

@@ -9,6 +9,7 @@ from xml.parsers import expat
 from .formats import Interchange, LineMap, ParsedBank, register, slugify
 from .loader import BANK_META, bank_meta, html_to_text, meta_comment, read_meta
 from .schema import BankError, BankSpec, QuestionSpec, is_slug
+from .weights import WeightProblem, classify
 
 MISSING = {"explanation": "no <generalfeedback> text to use as the explanation"}
 HTML_FORMATS = ("html", "moodle_auto_format")
@@ -93,7 +94,7 @@ def parse_moodle_xml(text: str, filename: str) -> ParsedBank:
         if element.tag == "question" and element.attrs.get("type") != "category":
             ordinal += 1
             reader.read_question(element, ordinal)
-    return ParsedBank(reader.data, reader.lines, reader.errors, reader.unsupported)
+    return ParsedBank(reader.data, reader.lines, reader.errors, reader.unsupported, reader.notes)
 
 
 class _Reader:
@@ -105,6 +106,7 @@ class _Reader:
         self.lines: LineMap = {}
         self.errors: list[BankError] = []
         self.unsupported: list[BankError] = []
+        self.notes: list[BankError] = []
 
     def read_meta(self, quiz: Element) -> None:
         """Bank details and sources from quizapp comments, as write_moodle_xml leaves them."""
@@ -147,21 +149,29 @@ class _Reader:
         question["tags"] = list(dict.fromkeys(t for t in tags if t))
         for line, body in element.comments:
             self._meta(body, line, question)
-        question["type"], question["options"] = self._options(element, kind, fmt, index, question["id"])
+        try:
+            question["type"], question["options"], note = self._options(element, kind, fmt, index, question["id"])
+        except WeightProblem as exc:
+            self.unsupported.append(BankError(self.filename, element.line, name, str(exc)))
+            return
+        if note:
+            self.notes.append(BankError(self.filename, element.line, name, note))
         self.data["questions"].append(question)
 
     def _options(self, element: Element, kind: str, fmt: str, index: int,
-                 name: str | None) -> tuple[str, list[dict[str, Any]]]:
+                 name: str | None) -> tuple[str, list[dict[str, Any]], str | None]:
         answers = [a for a in element.children if a.tag == "answer"]
-        options = []
+        texts, weights = [], []
         for position, answer in enumerate(answers):
             self.lines[("questions", index, "options", position)] = answer.line
-            options.append({"text": _convert(answer.text("text"), _format_of(answer, fmt)),
-                            "correct": self._fraction(answer, name) > 0})
+            texts.append(_convert(answer.text("text"), _format_of(answer, fmt)))
+            weights.append(self._fraction(answer, name))
         if kind == "truefalse":
-            return "true_false", _true_false(options)
+            return "true_false", _true_false([{"text": t, "correct": w > 0} for t, w in zip(texts, weights,
+                                                                                             strict=True)]), None
         single = (element.text("single") or "true").strip().lower() not in ("false", "0", "")
-        return ("single" if single else "multiple"), options
+        kind, correct, note = classify(weights, single)
+        return kind, [{"text": t, "correct": c} for t, c in zip(texts, correct, strict=True)], note
 
     def _fraction(self, answer: Element, name: str | None) -> float:
         raw = answer.attrs.get("fraction", "0")

@@ -352,3 +352,49 @@ def test_export_without_quizapp_comments_still_imports() -> None:
     back = read_bank(text, "gift", filename="plain.gift").bank
     assert [q.id for q in back.questions] == [q.id for q in bank.questions]  # the ::names:: keep the ids
     assert {q.source for q in back.questions} == {"imported"}
+
+
+# --- two options and partial credit -----------------------------------------------------------------------
+
+WEIGHTED = """::two::Is this a safeguarding concern?{=Yes ~No####It is.}
+
+::partial::Who do you tell first?{=The DSL ~%50%The deputy DSL ~Nobody####The DSL.}
+
+::hundred::Who leads on safeguarding?{~%100%The DSL ~The bursar ~The caretaker####The DSL.}
+
+::shared::Which are signs of grooming?{~%50%Gifts ~%50%Secrecy ~%-100%A school trip####Both.}
+
+::uneven::Which are signs?{~%50%Gifts ~%30%Secrecy ~A school trip####Both.}
+"""
+
+
+def test_gift_two_options_and_partial_credit_weights() -> None:
+    result = read_bank(WEIGHTED, "gift", filename="w.gift", skip_unsupported=True)
+    got = questions_by_id(result.bank)
+    assert got["two"][:3] == ("single", "Is this a safeguarding concern?", [("Yes", True), ("No", False)])
+    assert got["partial"][2] == [("The DSL", True), ("The deputy DSL", False), ("Nobody", False)]
+    assert got["hundred"][0] == "single" and got["hundred"][2][0] == ("The DSL", True)
+    assert got["shared"][:1] + (got["shared"][2],) == (
+        "multiple", [("Gifts", True), ("Secrecy", True), ("A school trip", False)])
+    assert [str(n) for n in result.notes] == [
+        "w.gift:3: partial: partial credit was dropped: only the answer worth 100 % is right, the answers with part "
+        "marks count as wrong"]
+    assert [str(e) for e in result.skipped] == [
+        "w.gift:9: uneven: the answer weights (50 %, 30 %, 0 %) cannot be marked all-or-nothing: a single choice "
+        "needs exactly one answer worth 100 %, multiple response positive weights adding up to 100 %"]
+
+
+def test_xml_fractions_as_partial_credit() -> None:
+    question = ('<question type="multichoice"><name><text>{name}</text></name><questiontext><text>Pick</text>'
+                '</questiontext><single>{single}</single>{answers}</question>')
+    answers = "".join(f'<answer fraction="{f}"><text>{t}</text></answer>' for f, t in
+                      (("100", "Right"), ("50", "Half"), ("0", "Wrong")))
+    bad = "".join(f'<answer fraction="{f}"><text>{t}</text></answer>' for f, t in (("100", "A"), ("100", "B"),
+                                                                                      ("0", "C")))
+    text = ("<quiz>" + question.format(name="half", single="true", answers=answers)
+            + question.format(name="both", single="true", answers=bad) + "</quiz>")
+    result = read_bank(text, "moodle-xml", filename="p.xml", skip_unsupported=True)
+    assert questions_by_id(result.bank)["half"][2] == [("Right", True), ("Half", False), ("Wrong", False)]
+    assert [n.question_id for n in result.notes] == ["half"]
+    assert [(e.line, e.question_id) for e in result.skipped] == [(1, "both")]
+    assert "cannot be marked all-or-nothing" in result.skipped[0].message
