@@ -134,10 +134,14 @@ def _answers(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | N
         return _choices(answers, fmt)
     if "=" in answers and "->" in answers:
         raise _Unsupported("matching questions (->) are not supported")
-    truth = _TRUE_FALSE.get(answers.split("#", 1)[0].strip())
+    value, *feedback = answers.split("#", 2)
+    truth = _TRUE_FALSE.get(value.strip())
     if truth is None:
         raise _Unsupported("short-answer questions (only = answers) are not supported")
-    return "true_false", [{"text": "True", "correct": truth}, {"text": "False", "correct": not truth}], None
+    # {T#shown when wrong#shown when right}: the first feedback belongs to the wrong option, the second to the right.
+    wrong, right = ([_text(f, fmt) for f in feedback] + ["", ""])[:2]
+    return "true_false", [{"text": "True", "correct": truth, "feedback": right if truth else wrong},
+                          {"text": "False", "correct": not truth, "feedback": wrong if truth else right}], None
 
 
 def _choices(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | None]:
@@ -150,12 +154,13 @@ def _choices(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | N
         weight = _WEIGHT_RE.match(part)
         weights.append(100.0 if part.startswith("=") else float(weight.group(1)) if weight else 0.0)
         part = part[1:] if part.startswith("=") else part[weight.end():] if weight else part
-        texts.append(_text(part.split("#", 1)[0], fmt))  # drop per-answer feedback
+        text, _, feedback = part.partition("#")
+        texts.append((_text(text, fmt), _text(feedback, fmt)))
     try:
         kind, correct, note = classify(weights, True if "=" in answers else None)
     except WeightProblem as exc:
         raise _Unsupported(str(exc)) from None
-    return kind, [{"text": t, "correct": c} for t, c in zip(texts, correct, strict=True)], note
+    return kind, [{"text": t, "correct": c, "feedback": f} for (t, f), c in zip(texts, correct, strict=True)], note
 
 
 def _text(raw: str, fmt: str) -> str:
@@ -203,12 +208,17 @@ def _question_gift(question: QuestionSpec) -> list[str]:
     head = f"::{escape_gift(question.id)}::[plain]{escape_gift(question.prompt)}{{"
     feedback = f"\t####{escape_gift(question.explanation)}"
     if question.type == "true_false":
-        truth = "TRUE" if question.options[[o.text for o in question.options].index("True")].correct else "FALSE"
-        return ["// " + meta_comment("question", meta), head + truth, feedback, "}"]
+        true, false = sorted(question.options, key=lambda o: o.text != "True")
+        right, wrong = (true, false) if true.correct else (false, true)
+        said = f"#{escape_gift(wrong.feedback)}#{escape_gift(right.feedback)}" if right.feedback or wrong.feedback \
+            else ""
+        return ["// " + meta_comment("question", meta), head + ("TRUE" if true.correct else "FALSE") + said,
+                feedback, "}"]
     lines = ["// " + meta_comment("question", meta), head]
     weights = _weights(question)
     for option, weight in zip(question.options, weights, strict=True):
-        lines.append(f"\t{weight}{escape_gift(option.text)}")
+        said = f"#{escape_gift(option.feedback)}" if option.feedback else ""
+        lines.append(f"\t{weight}{escape_gift(option.text)}{said}")
     return [*lines, feedback, "}"]
 
 

@@ -161,17 +161,20 @@ class _Reader:
     def _options(self, element: Element, kind: str, fmt: str, index: int,
                  name: str | None) -> tuple[str, list[dict[str, Any]], str | None]:
         answers = [a for a in element.children if a.tag == "answer"]
-        texts, weights = [], []
+        texts, weights, said = [], [], []
         for position, answer in enumerate(answers):
             self.lines[("questions", index, "options", position)] = answer.line
             texts.append(_convert(answer.text("text"), _format_of(answer, fmt)))
             weights.append(self._fraction(answer, name))
+            said.append(_convert(answer.text("feedback", "text"), _format_of(answer.find("feedback"), fmt)))
         if kind == "truefalse":
-            return "true_false", _true_false([{"text": t, "correct": w > 0} for t, w in zip(texts, weights,
-                                                                                             strict=True)]), None
-        single = (element.text("single") or "true").strip().lower() not in ("false", "0", "")
-        kind, correct, note = classify(weights, single)
-        return kind, [{"text": t, "correct": c} for t, c in zip(texts, correct, strict=True)], note
+            correct = [w > 0 for w in weights]
+            note = None
+        else:
+            single = (element.text("single") or "true").strip().lower() not in ("false", "0", "")
+            kind, correct, note = classify(weights, single)
+        options = [{"text": t, "correct": c, "feedback": f} for t, c, f in zip(texts, correct, said, strict=True)]
+        return ("true_false", _true_false(options), None) if kind == "truefalse" else (kind, options, note)
 
     def _fraction(self, answer: Element, name: str | None) -> float:
         raw = answer.attrs.get("fraction", "0")
@@ -187,7 +190,7 @@ def _true_false(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
     texts = [o["text"].strip().lower() for o in options]
     if sorted(texts) != ["false", "true"]:
         texts = ["true", "false"]
-    return [{"text": text.capitalize(), "correct": o["correct"]} for text, o in zip(texts, options, strict=True)]
+    return [{**o, "text": text.capitalize()} for text, o in zip(texts, options, strict=True)]
 
 
 def _format_of(element: Element | None, default: str) -> str:
@@ -233,7 +236,8 @@ def _question_xml(question: QuestionSpec) -> list[str]:
         text = option.text.lower() if kind == "truefalse" else option.text
         fmt = "moodle_auto_format" if kind == "truefalse" else "plain_text"
         out.append(f'    <answer fraction="{fraction}" format="{fmt}"><text>{_cdata(text)}</text>'
-                   '<feedback format="plain_text"><text></text></feedback></answer>')
+                   f'<feedback format="plain_text"><text>{_cdata(option.feedback) if option.feedback else ""}</text>'
+                   '</feedback></answer>')
     if question.tags:
         out.append("    <tags>" + "".join(f"<tag><text>{escape(t)}</text></tag>" for t in question.tags) + "</tags>")
     out.append("  </question>")

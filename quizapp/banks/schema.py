@@ -86,6 +86,11 @@ class OptionSpec(_Spec):
 
     text: Text
     correct: bool = False
+    feedback: MaybeText = ""  # shown beside this option in the review when it was chosen (GIFT #, Moodle <feedback>)
+
+    def stored(self) -> dict[str, Any]:
+        """As kept in the database: feedback only when there is some, so older rows and hashes stay the same."""
+        return {"text": self.text, "correct": self.correct, **({"feedback": self.feedback} if self.feedback else {})}
 
 
 class SourceSpec(_Spec):
@@ -125,7 +130,8 @@ class QuestionSpec(_Spec):
     def content_hash(self) -> str:
         """A stable SHA-256 of everything that changes what the question means."""
         payload = {"prompt": self.prompt, "type": self.type, "explanation": self.explanation,
-                   "options": [[o.text, o.correct] for o in self.options], "source": self.source,
+                   "options": [[o.text, o.correct, *([o.feedback] if o.feedback else [])] for o in self.options],
+                   "source": self.source,
                    "tags": list(self.tags)}
         return _sha256(payload)
 

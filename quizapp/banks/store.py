@@ -106,7 +106,7 @@ def plan_import(session: Session, spec: BankSpec) -> ImportReport:
 def _row(bank_id: int, spec: BankSpec, question: QuestionSpec, version: int, now: datetime) -> dict[str, Any]:
     source = spec.source(question.source)
     return {"bank_id": bank_id, "qid": question.id, "version": version, "type": question.type,
-            "prompt": question.prompt, "options": [o.model_dump() for o in question.options],
+            "prompt": question.prompt, "options": [o.stored() for o in question.options],
             "explanation": question.explanation, "source_id": source.id, "source_title": source.title,
             "source_url": source.url, "tags": list(question.tags), "content_hash": question.content_hash(),
             "created_at": now,

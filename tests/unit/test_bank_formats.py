@@ -398,3 +398,47 @@ def test_xml_fractions_as_partial_credit() -> None:
     assert [n.question_id for n in result.notes] == ["half"]
     assert [(e.line, e.question_id) for e in result.skipped] == [(1, "both")]
     assert "cannot be marked all-or-nothing" in result.skipped[0].message
+
+
+# --- per-answer feedback ----------------------------------------------------------------------------------
+
+def _feedback(bank: BankSpec) -> dict[str, list[tuple[str, str]]]:
+    return {q.id: [(o.text, o.feedback) for o in q.options] for q in bank.questions}
+
+
+def test_gift_per_answer_feedback_is_kept() -> None:
+    text = ("::fb::Who do you tell?{=The DSL#Right: at once. ~A friend#No: they cannot act.####Tell the DSL.}\n\n"
+            "::tf::You may promise secrecy.{F#You cannot keep that promise.#Right: never promise.####Never.}\n")
+    bank = read_bank(text, "gift", filename="fb.gift").bank
+    assert _feedback(bank) == {"fb": [("The DSL", "Right: at once."), ("A friend", "No: they cannot act.")],
+                               "tf": [("True", "You cannot keep that promise."), ("False", "Right: never promise.")]}
+    assert bank.questions[0].explanation == "Tell the DSL."
+
+
+def test_xml_answer_feedback_is_kept() -> None:
+    text = ('<quiz><question type="multichoice"><name><text>fb</text></name><questiontext format="html"><text>'
+            '<![CDATA[<p>Who?</p>]]></text></questiontext><generalfeedback format="html"><text>'
+            '<![CDATA[<p>The DSL.</p>]]></text></generalfeedback>'
+            '<answer fraction="100" format="html"><text>The DSL</text><feedback format="html"><text>'
+            '<![CDATA[<p>Yes, <b>at once</b>.</p>]]></text></feedback></answer>'
+            '<answer fraction="0"><text>A friend</text><feedback><text></text></feedback></answer>'
+            "</question></quiz>")
+    bank = read_bank(text, "moodle-xml", filename="fb.xml").bank
+    assert _feedback(bank) == {"fb": [("The DSL", "Yes, at once."), ("A friend", "")]}
+    assert bank.questions[0].explanation == "The DSL."
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "gift", "moodle-xml"])
+def test_per_answer_feedback_round_trips(fmt: str) -> None:
+    bank = load_bank_file(TRICKY)
+    first, second = bank.questions[0], bank.questions[1]
+    given = [o.model_copy(update={"feedback": f"Because {i}: # ~ {{ }}"}) for i, o in enumerate(first.options)]
+    tf = next(q for q in bank.questions if q.type == "true_false")
+    tf_given = [o.model_copy(update={"feedback": "Said " + o.text}) for o in tf.options]
+    questions = [first.model_copy(update={"options": given}), second,
+                 tf.model_copy(update={"options": tf_given})]
+    changed = bank.model_copy(update={"questions": questions})
+    back = read_bank(write_bank(changed, fmt), fmt, filename=f"t.{fmt}").bank
+    assert back.questions == changed.questions
+    assert back.questions[0].content_hash() != first.content_hash()
+    assert second.content_hash() == load_bank_file(TRICKY).questions[1].content_hash()
