@@ -174,6 +174,25 @@ def _text(value: Any) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
+def category_tags(path: str, bank_title: object = None) -> list[str]:
+    """Tags from a Moodle category path: '$course$/top/Online safety/Sextortion' -> online-safety, sextortion.
+
+    Moodle's own levels ($course$, top, "Default for ...") and the bank's own title (our exports' category) are
+    left out; '//' is Moodle's escaped '/', kept inside a level.
+    """
+    levels = [level.replace("//", "/").strip() for level in re.split(r"(?<!/)/(?!/)", path.strip())]
+    kept = [level for level in levels if level and not (level.startswith("$") and level.endswith("$"))
+            and level.lower() != "top" and not level.startswith("Default for") and level != bank_title]
+    return list(dict.fromkeys(tag for tag in (slugify(level) for level in kept) if tag))
+
+
+def with_tags(question: dict[str, Any], tags: list[str]) -> dict[str, Any]:
+    """The question with extra tags after its own, each once."""
+    given = question.get("tags")
+    own: list[Any] = given if isinstance(given, list) else []
+    return {**question, "tags": list(dict.fromkeys([*own, *tags]))} if tags else question
+
+
 def slugify(text: str) -> str:
     """Lower-case letters, digits and single hyphens: 'Online Safety' -> 'online-safety'."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-")

@@ -5,8 +5,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .formats import Interchange, LineMap, ParsedBank, register
-from .loader import BANK_META, bank_meta, html_to_text, meta_comment, read_meta
+from .formats import Interchange, LineMap, ParsedBank, category_tags, register, with_tags
+from .html import html_to_text
+from .loader import BANK_META, bank_meta, meta_comment, read_meta
 from .moodle_xml import moodle_fractions
 from .schema import BankError, BankSpec, QuestionSpec
 from .weights import WeightProblem, classify
@@ -37,10 +38,14 @@ def parse_gift(text: str, filename: str) -> ParsedBank:
     unsupported: list[BankError] = []
     notes: list[BankError] = []
     ordinal = 0
+    category: list[str] = []
     for block in _blocks(text):
         body, meta = _strip_comments(block, filename, data, errors)
-        if not body or body[0][1].lstrip().startswith("$CATEGORY:"):
-            continue  # categories mean nothing here: a bank is one category
+        if body and body[0][1].lstrip().startswith("$CATEGORY:"):
+            category = category_tags(body[0][1].split(":", 1)[1], data.get("title"))  # tags what follows
+            continue
+        if not body:
+            continue
         ordinal += 1
         start = body[0][0]
         try:
@@ -52,6 +57,7 @@ def parse_gift(text: str, filename: str) -> ParsedBank:
             errors.append(BankError(filename, start, _name_of(body[0][1]), str(exc)))
             continue
         lines[("questions", len(data["questions"]))] = start
+        question = with_tags(question, category)
         note = question.pop("_note", None)
         if note:
             notes.append(BankError(filename, start, _name_of(body[0][1]), note))

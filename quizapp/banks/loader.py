@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -281,44 +280,6 @@ def read_meta(body: str) -> tuple[str, dict[str, Any]] | None:
     if not isinstance(payload, dict):
         raise ValueError(f"the quizapp-{match.group(1)} comment is not a JSON object")
     return match.group(1), payload
-
-
-class _TextExtractor(HTMLParser):
-    """Collects the text a browser would show."""
-
-    BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "pre"}
-    HIDDEN = {"script", "style", "head", "template"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Line breaks for <br> and block elements; hide what is inside <script> and <style>."""
-        if tag in self.HIDDEN:
-            self.hidden += 1
-        self.parts.append("\n" if tag == "br" else "\n\n" if tag in self.BLOCKS else "")
-
-    def handle_endtag(self, tag: str) -> None:
-        """A paragraph break after a block element."""
-        if tag in self.HIDDEN and self.hidden:
-            self.hidden -= 1
-        self.parts.append("\n\n" if tag in self.BLOCKS else "")
-
-    def handle_data(self, data: str) -> None:
-        """Visible text, with runs of white space shown as one space, as a browser does."""
-        if not self.hidden:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-
-def html_to_text(html: str) -> str:
-    """Plain text from HTML as a browser shows it: tags dropped, entities decoded, scripts and styles removed."""
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    text = re.sub(r" *\n *", "\n", "".join(extractor.parts))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 register("yaml", Interchange(parse_yaml, dump_bank_yaml, MISSING))

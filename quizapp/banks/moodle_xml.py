@@ -6,8 +6,9 @@ from html import escape
 from typing import Any
 from xml.parsers import expat
 
-from .formats import Interchange, LineMap, ParsedBank, register, slugify
-from .loader import BANK_META, bank_meta, html_to_text, meta_comment, read_meta
+from .formats import Interchange, LineMap, ParsedBank, category_tags, register, slugify, with_tags
+from .html import html_to_text
+from .loader import BANK_META, bank_meta, meta_comment, read_meta
 from .schema import BankError, BankSpec, QuestionSpec, is_slug
 from .weights import WeightProblem, classify
 
@@ -91,7 +92,9 @@ def parse_moodle_xml(text: str, filename: str) -> ParsedBank:
     reader.read_meta(quiz)
     ordinal = 0
     for element in quiz.children:
-        if element.tag == "question" and element.attrs.get("type") != "category":
+        if element.tag == "question" and element.attrs.get("type") == "category":
+            reader.category = category_tags(element.text("category", "text") or "", reader.data.get("title"))
+        elif element.tag == "question":
             ordinal += 1
             reader.read_question(element, ordinal)
     return ParsedBank(reader.data, reader.lines, reader.errors, reader.unsupported, reader.notes)
@@ -107,6 +110,7 @@ class _Reader:
         self.errors: list[BankError] = []
         self.unsupported: list[BankError] = []
         self.notes: list[BankError] = []
+        self.category: list[str] = []  # tags from the last <question type="category">, for those that follow
 
     def read_meta(self, quiz: Element) -> None:
         """Bank details and sources from quizapp comments, as write_moodle_xml leaves them."""
@@ -156,7 +160,7 @@ class _Reader:
             return
         if note:
             self.notes.append(BankError(self.filename, element.line, name, note))
-        self.data["questions"].append(question)
+        self.data["questions"].append(with_tags(question, self.category))
 
     def _options(self, element: Element, kind: str, fmt: str, index: int,
                  name: str | None) -> tuple[str, list[dict[str, Any]], str | None]:

@@ -203,7 +203,7 @@ def test_xml_multichoice_multiple_uses_idnumber_fractions_and_tags() -> None:
         "multiple", "Which are warning signs? Use <care> & judgement.",
         [("Unexplained money", True), ("Going missing", True), ("Joining a club", False)],
         "Money and going missing are signs.")
-    assert next(q for q in bank.questions if q.id == "xml-multiple").tags == ["signs", "county-lines"]
+    assert next(q for q in bank.questions if q.id == "xml-multiple").tags == ["signs", "county-lines", "safeguarding"]
 
 
 def test_xml_truefalse_and_moodle_auto_format() -> None:
@@ -211,7 +211,7 @@ def test_xml_truefalse_and_moodle_auto_format() -> None:
         "true_false", "Staff must read\nPart 1 of KCSIE.", [("True", True), ("False", False)], "All staff must.")
 
 
-def test_xml_category_is_ignored_and_unsupported_types_have_lines() -> None:
+def test_xml_unsupported_types_have_lines() -> None:
     errors = raised(fixture("sample.xml"), "moodle-xml", "sample.xml")
     assert errors == [
         "sample.xml:40: xml-essay: 'essay' questions are not supported; only multichoice and truefalse can be "
@@ -442,3 +442,49 @@ def test_per_answer_feedback_round_trips(fmt: str) -> None:
     assert back.questions == changed.questions
     assert back.questions[0].content_hash() != first.content_hash()
     assert second.content_hash() == load_bank_file(TRICKY).questions[1].content_hash()
+
+
+# --- categories, text formats and sanitised HTML ----------------------------------------------------------
+
+def test_categories_become_tags_on_the_questions_that_follow() -> None:
+    gift = ("$CATEGORY: $course$/top/Online safety/Sextortion\n\n::a::One?{=Yes ~No####Y.}\n\n"
+            "$CATEGORY: $course$/top/Default for Year 7//8/Neglect\n\n::b::Two?{=Yes ~No####Y.}\n")
+    assert [q.tags for q in read_bank(gift, "gift", filename="c.gift").bank.questions] == [
+        ["online-safety", "sextortion"], ["neglect"]]
+    xml = ('<quiz><question type="category"><category><text>$course$/top/Safeguarding/County lines</text>'
+           '</category></question><question type="truefalse"><name><text>t</text></name><questiontext>'
+           '<text>Is it?</text></questiontext><answer fraction="100"><text>true</text></answer>'
+           '<answer fraction="0"><text>false</text></answer><tags><tag><text>Signs</text></tag></tags></question>'
+           "</quiz>")
+    assert read_bank(xml, "moodle-xml", filename="c.xml").bank.questions[0].tags == [
+        "signs", "safeguarding", "county-lines"]
+
+
+@pytest.mark.parametrize(("marker", "expected"), [
+    ("[html]", "Who is first & why?"), ("[markdown]", "Who is **first** & why?"),
+    ("[plain]", "Who is <b>first</b> &amp; why?")])
+def test_gift_text_formats(marker: str, expected: str) -> None:
+    raw = {"[markdown]": "Who is **first** & why?"}.get(marker, "Who is <b>first</b> &amp; why?")
+    text = f"::f::{marker}{raw}{{=The DSL ~Nobody####x}}\n"
+    assert read_bank(text, "gift", filename="f.gift").bank.questions[0].prompt == expected
+
+
+@pytest.mark.parametrize(("fmt", "expected"), [
+    ("html", "Line one Line two\n\nSafe"), ("moodle_auto_format", "Line one\nLine two\n\nSafe"),
+    ("plain_text", "Line one\nLine two <p onclick=\"x()\">Safe</p><script>alert(1)</script>"),
+    ("markdown", "Line one\nLine two <p onclick=\"x()\">Safe</p><script>alert(1)</script>")])
+def test_xml_text_formats_and_html_is_sanitised(fmt: str, expected: str) -> None:
+    body = 'Line one\nLine two <p onclick="x()">Safe</p><script>alert(1)</script>'
+    xml = (f'<quiz><question type="truefalse"><name><text>t</text></name><questiontext format="{fmt}">'
+           f"<text><![CDATA[{body}]]></text></questiontext><answer fraction=\"100\"><text>true</text></answer>"
+           '<answer fraction="0"><text>false</text></answer></question></quiz>')
+    assert read_bank(xml, "moodle-xml", filename="f.xml").bank.questions[0].prompt == expected
+
+
+def test_sanitiser_keeps_only_the_allow_list() -> None:
+    from quizapp.banks.html import sanitise
+
+    dirty = ('<p style="x" onclick="y">Hi <a href="javascript:alert(1)">link</a><iframe src="https://e.org">'
+             '</iframe><img src="javascript:x" alt="A"><img src="@@PLUGINFILE@@/m.png" alt="Map" onerror="z">'
+             "<script>bad()</script></p>")
+    assert sanitise(dirty) == '<p>Hi link<img alt="A"><img src="@@PLUGINFILE@@/m.png" alt="Map"></p>'
