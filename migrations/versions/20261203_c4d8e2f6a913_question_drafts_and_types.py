@@ -1,4 +1,5 @@
-"""question.status: imported questions lacking an explanation or a source wait as drafts and are never drawn
+"""question.status (imported questions lacking an explanation or a source wait as drafts, never drawn), and the
+matching and ordering question types
 
 Revision ID: c4d8e2f6a913
 Revises: b7e2c4a91d05
@@ -15,6 +16,8 @@ branch_labels = None
 depends_on = None
 
 READY_RULE = "status = 'draft' OR (explanation <> '' AND source_id <> 'imported')"
+OLD_TYPES = "type IN ('single', 'multiple', 'true_false')"
+NEW_TYPES = "type IN ('single', 'multiple', 'true_false', 'matching', 'ordering')"
 
 
 def upgrade() -> None:
@@ -25,11 +28,21 @@ def upgrade() -> None:
     with op.batch_alter_table('question', schema=None) as batch_op:
         batch_op.create_check_constraint('status_valid', "status IN ('ready', 'draft')")
         batch_op.create_check_constraint('ready_complete', READY_RULE)
+        batch_op.drop_constraint('type_valid', type_='check')
+        batch_op.create_check_constraint('type_valid', NEW_TYPES)
 
 
 def downgrade() -> None:
-    """Revert this revision (drafts become live questions again, as every import was before)."""
+    """Revert this revision (drafts become live questions again, as every import was before).
+
+    Matching and ordering questions cannot exist before it: they are retired first, and kept only for the
+    attempts that drew them (attempt snapshots hold their own copy).
+    """
+    op.execute("UPDATE question SET type = 'single', retired_at = COALESCE(retired_at, CURRENT_TIMESTAMP) "
+               "WHERE type IN ('matching', 'ordering')")
     with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.drop_constraint('type_valid', type_='check')
+        batch_op.create_check_constraint('type_valid', OLD_TYPES)
         batch_op.drop_constraint('ready_complete', type_='check')
         batch_op.drop_constraint('status_valid', type_='check')
         batch_op.drop_column('status')

@@ -139,7 +139,7 @@ def _answers(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | N
     if "~" in answers:
         return _choices(answers, fmt)
     if "=" in answers and "->" in answers:
-        raise _Unsupported("matching questions (->) are not supported")
+        return _matching(answers, fmt)
     value, *feedback = answers.split("#", 2)
     truth = _TRUE_FALSE.get(value.strip())
     if truth is None:
@@ -148,6 +148,20 @@ def _answers(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | N
     wrong, right = ([_text(f, fmt) for f in feedback] + ["", ""])[:2]
     return "true_false", [{"text": "True", "correct": truth, "feedback": right if truth else wrong},
                           {"text": "False", "correct": not truth, "feedback": wrong if truth else right}], None
+
+
+def _matching(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | None]:
+    """Pairs from '=item -> match =item -> match'; Moodle's extra answers with no item ('= -> x') are dropped."""
+    pairs = []
+    for part in answers.split("=")[1:]:
+        item, arrow, match = part.partition("->")
+        if not arrow:
+            raise _Broken("each matching pair needs '->' between the item and its match")
+        pairs.append((_text(item, fmt), _text(match.split("#", 1)[0], fmt)))
+    options = [{"text": item, "match": match} for item, match in pairs if item]
+    extra = len(pairs) - len(options)
+    return "matching", options, f"{extra} extra answer{'s' if extra != 1 else ''} with no item left out" if extra \
+        else None
 
 
 def _choices(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | None]:
@@ -200,6 +214,10 @@ def escape_gift(text: str) -> str:
 
 def write_gift(bank: BankSpec) -> str:
     """The bank as GIFT, with its id, sources and each question's source kept in // quizapp comments."""
+    ordering = [q.id for q in bank.questions if q.type == "ordering"]
+    if ordering:
+        raise ValueError("GIFT has no ordering questions, so these cannot be exported: "
+                         f"{', '.join(ordering)}. Export as YAML or Moodle XML instead.")
     out = ["// " + meta_comment("bank", bank_meta(bank))]
     out += ["// " + meta_comment("source", s.model_dump(exclude_none=True)) for s in bank.sources]
     for question in bank.questions:
@@ -221,6 +239,9 @@ def _question_gift(question: QuestionSpec) -> list[str]:
         return ["// " + meta_comment("question", meta), head + ("TRUE" if true.correct else "FALSE") + said,
                 feedback, "}"]
     lines = ["// " + meta_comment("question", meta), head]
+    if question.type == "matching":
+        lines += [f"\t={escape_gift(o.text)} -> {escape_gift(o.match)}" for o in question.options]
+        return [*lines, feedback, "}"]
     weights = _weights(question)
     for option, weight in zip(question.options, weights, strict=True):
         said = f"#{escape_gift(option.feedback)}" if option.feedback else ""

@@ -206,6 +206,7 @@ def dump_bank_yaml(bank: BankSpec) -> str:
 
 def _question_data(question: QuestionSpec) -> dict[str, Any]:
     options = [{"text": _Prose(o.text), **({"correct": True} if o.correct else {}),
+                **({"match": _Prose(o.match)} if o.match else {}),
                 **({"feedback": _Prose(o.feedback)} if o.feedback else {})} for o in question.options]
     data: dict[str, Any] = {"id": question.id, "type": question.type, "prompt": _Prose(question.prompt),
                             "options": options, "explanation": _Prose(question.explanation),

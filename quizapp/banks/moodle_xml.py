@@ -9,6 +9,7 @@ from xml.parsers import expat
 from .formats import Interchange, LineMap, ParsedBank, category_tags, register, slugify, with_tags
 from .html import html_to_text
 from .loader import BANK_META, bank_meta, meta_comment, read_meta
+from .moodle_pairs import PAIRED_KINDS, pairs_xml, read_pairs
 from .schema import BankError, BankSpec, QuestionSpec, is_slug
 from .weights import WeightProblem, classify
 
@@ -135,9 +136,10 @@ class _Reader:
         """One <question>: multichoice and truefalse become questions, other types are reported."""
         kind = element.attrs.get("type", "")
         name = (element.text("name", "text") or "").strip() or None
-        if kind not in ("multichoice", "truefalse"):
+        if kind not in ("multichoice", "truefalse", *PAIRED_KINDS):
             self.unsupported.append(BankError(self.filename, element.line, name, f"'{kind}' questions are not "
-                                              "supported; only multichoice and truefalse can be imported"))
+                                              "supported; only multichoice, truefalse, matching and ordering can "
+                                              "be imported"))
             return
         idnumber = (element.text("idnumber") or "").strip()
         question: dict[str, Any] = {"id": idnumber if is_slug(idnumber) else name, "_n": ordinal}
@@ -164,6 +166,9 @@ class _Reader:
 
     def _options(self, element: Element, kind: str, fmt: str, index: int,
                  name: str | None) -> tuple[str, list[dict[str, Any]], str | None]:
+        if kind in PAIRED_KINDS:
+            options, note = read_pairs(element, fmt, _convert)
+            return kind, options, note
         answers = [a for a in element.children if a.tag == "answer"]
         texts, weights, said = [], [], []
         for position, answer in enumerate(answers):
@@ -224,7 +229,8 @@ def write_moodle_xml(bank: BankSpec) -> str:
 
 
 def _question_xml(question: QuestionSpec) -> list[str]:
-    kind = "truefalse" if question.type == "true_false" else "multichoice"
+    kind = {"true_false": "truefalse", "matching": "matching", "ordering": "ordering"}.get(question.type,
+                                                                                         "multichoice")
     meta = meta_comment("question", {"source": question.source})
     out = [f'  <question type="{kind}">', f"    <!-- {meta} -->",
            f"    <name><text>{escape(question.id)}</text></name>",
@@ -236,7 +242,9 @@ def _question_xml(question: QuestionSpec) -> list[str]:
     if kind == "multichoice":
         out += [f"    <single>{'true' if question.type == 'single' else 'false'}</single>",
                 "    <shuffleanswers>true</shuffleanswers>", "    <answernumbering>abc</answernumbering>"]
-    for option, fraction in zip(question.options, moodle_fractions(question), strict=True):
+    out += pairs_xml(question, _cdata) if kind in PAIRED_KINDS else []
+    choices = [] if kind in PAIRED_KINDS else list(zip(question.options, moodle_fractions(question), strict=True))
+    for option, fraction in choices:
         text = option.text.lower() if kind == "truefalse" else option.text
         fmt = "moodle_auto_format" if kind == "truefalse" else "plain_text"
         out.append(f'    <answer fraction="{fraction}" format="{fmt}"><text>{_cdata(text)}</text>'

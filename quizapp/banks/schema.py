@@ -21,12 +21,14 @@ from pydantic import (
 from ..engine.drafts import draft_reasons
 
 Loc = tuple[str | int, ...]
-QuestionKindName = Literal["single", "multiple", "true_false"]
+QuestionKindName = Literal["single", "multiple", "true_false", "matching", "ordering"]
+PAIRED = ("matching", "ordering")  # answered by giving each option a value, not by ticking
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EDITION_RE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 MIN_OPTIONS, MAX_OPTIONS = 3, 6
 MIN_SINGLE_OPTIONS = 2  # a two-option single choice ("Yes" / "No") is common in real exports
+MIN_ITEMS, MAX_ITEMS = 2, 8  # matching pairs and ordering steps
 
 MIN_WORDS, MAX_WORDS = 300, 800
 TRUE_FALSE_TEXTS = ("True", "False")
@@ -87,10 +89,12 @@ class OptionSpec(_Spec):
     text: Text
     correct: bool = False
     feedback: MaybeText = ""  # shown beside this option in the review when it was chosen (GIFT #, Moodle <feedback>)
+    match: MaybeText = ""  # matching only: the answer that goes with this item
 
     def stored(self) -> dict[str, Any]:
-        """As kept in the database: feedback only when there is some, so older rows and hashes stay the same."""
-        return {"text": self.text, "correct": self.correct, **({"feedback": self.feedback} if self.feedback else {})}
+        """As kept in the database: feedback and match only when set, so older rows and hashes stay the same."""
+        return {"text": self.text, "correct": self.correct, **({"feedback": self.feedback} if self.feedback else {}),
+                **({"match": self.match} if self.match else {})}
 
 
 class SourceSpec(_Spec):
@@ -115,7 +119,8 @@ class QuestionSpec(_Spec):
 
     @model_validator(mode="after")
     def _rules(self, info: ValidationInfo) -> QuestionSpec:
-        problems = question_problems(self.type, [(o.text, o.correct) for o in self.options])
+        problems = question_problems(self.type, [(o.text, o.correct) for o in self.options]) + paired_problems(
+            self.type, [o.match for o in self.options])
         if not self.explanation and not drafts_allowed(info.context):
             problems.insert(0, (("explanation",), "explanation must not be empty"))
         if problems:
@@ -130,7 +135,8 @@ class QuestionSpec(_Spec):
     def content_hash(self) -> str:
         """A stable SHA-256 of everything that changes what the question means."""
         payload = {"prompt": self.prompt, "type": self.type, "explanation": self.explanation,
-                   "options": [[o.text, o.correct, *([o.feedback] if o.feedback else [])] for o in self.options],
+                   "options": [[o.text, o.correct, *([o.feedback] if o.feedback else []),
+                                *([{"match": o.match}] if o.match else [])] for o in self.options],
                    "source": self.source,
                    "tags": list(self.tags)}
         return _sha256(payload)
@@ -151,9 +157,13 @@ def question_problems(kind: str, options: list[tuple[str, bool]]) -> list[tuple[
         if correct != 1:
             problems.append((("options",), f"true_false needs exactly one correct option (found {correct})"))
         return problems
-    least = MIN_SINGLE_OPTIONS if kind == "single" else MIN_OPTIONS
-    if not least <= len(options) <= MAX_OPTIONS:
-        problems.append((("options",), f"{kind} needs {least} to {MAX_OPTIONS} options (found {len(options)})"))
+    least, most = (MIN_ITEMS, MAX_ITEMS) if kind in PAIRED else (
+        MIN_SINGLE_OPTIONS if kind == "single" else MIN_OPTIONS, MAX_OPTIONS)
+    if not least <= len(options) <= most:
+        problems.append((("options",), f"{kind} needs {least} to {most} options (found {len(options)})"))
+    if kind in PAIRED and correct:
+        problems.append((("options",), f"{kind} options are not marked correct: "
+                                       + ("each has a match" if kind == "matching" else "their order is the answer")))
     if kind == "single" and correct != 1:
         problems.append((("options",), f"single needs exactly one correct option (found {correct})"))
     if kind == "multiple" and correct == 0:
@@ -167,6 +177,15 @@ def question_problems(kind: str, options: list[tuple[str, bool]]) -> list[tuple[
             problems.append((("options", index), f"option {index + 1} repeats option {seen[key] + 1} ('{text}')"))
         seen.setdefault(key, index)
     return problems
+
+
+def paired_problems(kind: str, matches: list[str]) -> list[tuple[Loc, str]]:
+    """Matching needs a match on every option; no other type may have one."""
+    if kind == "matching":
+        return [(("options", i), f"option {i + 1} needs a match (the answer that goes with it)")
+                for i, match in enumerate(matches) if not match.strip()]
+    return [(("options", i), f"option {i + 1}: only matching questions have a match")
+            for i, match in enumerate(matches) if match.strip()]
 
 
 class BankSpec(_Spec):

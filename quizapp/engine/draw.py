@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .questions import kind_of
 from .refusal import Refused
 
 
@@ -39,20 +39,9 @@ class Drawn:
 
 
 def _freeze(candidate: Candidate, rng: random.Random) -> Drawn:
-    options = list(candidate.options)
-    rng.shuffle(options)
-    # Random ids: the browser cannot tell options apart from their ids, and an id is never valid elsewhere.
-    ids = [secrets.token_urlsafe(9) for _ in options]
-    return Drawn(candidate.question_id, candidate.type, candidate.prompt,
-                 [_snapshot(oid, option) for oid, option in zip(ids, options, strict=True)],
-                 [oid for oid, option in zip(ids, options, strict=True) if option.get("correct")],
+    options, correct = kind_of(candidate.type).freeze(candidate.options, rng)
+    return Drawn(candidate.question_id, candidate.type, candidate.prompt, options, correct,
                  candidate.explanation, candidate.source_title, candidate.source_url)
-
-
-def _snapshot(option_id: str, option: dict[str, Any]) -> dict[str, str]:
-    # Per-answer feedback rides with its option, to be shown in the review beside the option when chosen.
-    feedback = option.get("feedback")
-    return {"id": option_id, "text": option["text"], **({"feedback": feedback} if feedback else {})}
 
 
 def draw(pools: Sequence[tuple[str, Sequence[Candidate], int]], rng: random.Random) -> list[Drawn]:

@@ -18,6 +18,8 @@ class QuestionType(enum.StrEnum):
     SINGLE = "single"
     MULTIPLE = "multiple"
     TRUE_FALSE = "true_false"
+    MATCHING = "matching"
+    ORDERING = "ordering"
 
 
 TYPE_VALUES = ", ".join(f"'{t.value}'" for t in QuestionType)

@@ -101,8 +101,9 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
         raise Refused(reason)
     if item is None or item.attempt_id != attempt.id:
         raise Refused("That question is not part of this quiz.")
-    cleaned = kind_of(item.type).clean([o["id"] for o in item.options], option_ids)
-    mask = choice_mask(item.options, cleaned)
+    kind = kind_of(item.type)
+    cleaned = kind.clean([o["id"] for o in item.options], option_ids, item.options)
+    mask = choice_mask(item.options, cleaned) if kind.analysed else None
     still_open = select(Attempt.id).where(
         Attempt.id == attempt.id,
         Attempt.state == AttemptState.IN_PROGRESS.value,

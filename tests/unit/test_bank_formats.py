@@ -9,6 +9,7 @@ from quizapp.banks import (
     FORMATS,
     BankInvalid,
     BankSpec,
+    OptionSpec,
     format_from_filename,
     load_bank_dir,
     load_bank_file,
@@ -138,7 +139,6 @@ def test_gift_unsupported_types_are_errors_with_their_lines() -> None:
     errors = raised(fixture("unsupported.gift"), "gift", "unsupported.gift")
     assert errors == [
         "unsupported.gift:4: essay-q: essay questions ({}) are not supported",
-        "unsupported.gift:6: match-q: matching questions (->) are not supported",
         "unsupported.gift:8: numeric-q: numerical questions ({#...}) are not supported",
         "unsupported.gift:10: short-q: short-answer questions (only = answers) are not supported",
     ]
@@ -146,9 +146,8 @@ def test_gift_unsupported_types_are_errors_with_their_lines() -> None:
 
 def test_gift_skip_unsupported_imports_the_rest() -> None:
     result = read_bank(fixture("unsupported.gift"), "gift", filename="unsupported.gift", skip_unsupported=True)
-    assert [q.id for q in result.bank.questions] == ["ok-one", "no-feedback", "ok-two"]
-    assert [(e.line, e.question_id) for e in result.skipped] == [
-        (4, "essay-q"), (6, "match-q"), (8, "numeric-q"), (10, "short-q")]
+    assert [q.id for q in result.bank.questions] == ["ok-one", "match-q", "no-feedback", "ok-two"]
+    assert [(e.line, e.question_id) for e in result.skipped] == [(4, "essay-q"), (8, "numeric-q"), (10, "short-q")]
     assert result.bank.id == "unsupported"  # from the file name when no --bank-id is given
 
 
@@ -156,10 +155,11 @@ def test_gift_without_general_feedback_or_source_is_a_draft_on_its_line() -> Non
     result = read_bank(fixture("unsupported.gift"), "gift", filename="unsupported.gift", skip_unsupported=True)
     assert [str(e) for e in result.drafts] == [
         "unsupported.gift:2: ok-one: Needs a source",
+        "unsupported.gift:6: match-q: Needs an explanation; Needs a source",
         "unsupported.gift:12: no-feedback: Needs an explanation; Needs a source",
         "unsupported.gift:14: ok-two: Needs a source"]
-    assert (result.ready_count, result.bank.questions[1].explanation) == (0, "")
-    assert result.summary() == "unsupported: 0 ready, 3 drafts (never drawn until completed), 4 left out"
+    assert (result.ready_count, result.bank.questions[2].explanation) == (0, "")
+    assert result.summary() == "unsupported: 0 ready, 4 drafts (never drawn until completed), 3 left out"
 
 
 def test_gift_broken_braces_and_bad_options_are_reported() -> None:
@@ -214,8 +214,8 @@ def test_xml_truefalse_and_moodle_auto_format() -> None:
 def test_xml_unsupported_types_have_lines() -> None:
     errors = raised(fixture("sample.xml"), "moodle-xml", "sample.xml")
     assert errors == [
-        "sample.xml:40: xml-essay: 'essay' questions are not supported; only multichoice and truefalse can be "
-        "imported",
+        "sample.xml:40: xml-essay: 'essay' questions are not supported; only multichoice, truefalse, matching and "
+        "ordering can be imported",
     ]
     result = read_bank(fixture("sample.xml"), "moodle-xml", filename="sample.xml", skip_unsupported=True)
     assert [str(e) for e in result.skipped] == [errors[0]]
@@ -488,3 +488,58 @@ def test_sanitiser_keeps_only_the_allow_list() -> None:
              '</iframe><img src="javascript:x" alt="A"><img src="@@PLUGINFILE@@/m.png" alt="Map" onerror="z">'
              "<script>bad()</script></p>")
     assert sanitise(dirty) == '<p>Hi link<img alt="A"><img src="@@PLUGINFILE@@/m.png" alt="Map"></p>'
+
+
+# --- matching and ordering --------------------------------------------------------------------------------
+
+def _paired_bank() -> BankSpec:
+    bank = load_bank_file(TRICKY)
+    base = bank.questions[0]
+    matching = base.model_copy(update={"id": "match-1", "type": "matching", "options": [
+        OptionSpec(text="DSL", match="Designated safeguarding lead"),
+        OptionSpec(text="LADO", match="Local authority designated officer"),
+        OptionSpec(text="KCSIE", match="Keeping children safe in education")]})
+    ordering = base.model_copy(update={"id": "order-1", "type": "ordering", "prompt": "Put these steps in order.",
+                                       "options": [OptionSpec(text="Listen"), OptionSpec(text="Reassure"),
+                                                   OptionSpec(text="Record"), OptionSpec(text="Tell the DSL")]})
+    return bank.model_copy(update={"questions": [*bank.questions, matching, ordering]})
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "gift", "moodle-xml"])
+def test_matching_and_ordering_round_trip(fmt: str) -> None:
+    bank = _paired_bank()
+    if fmt == "gift":  # GIFT has matching but no ordering
+        with pytest.raises(ValueError, match="GIFT has no ordering questions.*order-1"):
+            write_bank(bank, fmt)
+        bank = bank.model_copy(update={"questions": bank.questions[:-1]})
+    back = read_bank(write_bank(bank, fmt), fmt, filename=f"p.{fmt}").bank
+    assert back.questions == bank.questions
+
+
+def test_gift_matching_reads_pairs() -> None:
+    result = read_bank(fixture("unsupported.gift"), "gift", filename="u.gift", skip_unsupported=True)
+    match = next(q for q in result.bank.questions if q.id == "match-q")
+    assert (match.type, [(o.text, o.match) for o in match.options]) == ("matching", [
+        ("DSL", "Designated Safeguarding Lead"), ("LADO", "Local Authority Designated Officer")])
+
+
+def test_xml_matching_and_ordering_as_moodle_writes_them() -> None:
+    text = ('<quiz><question type="matching"><name><text>m</text></name><questiontext format="html"><text>'
+            "Match them</text></questiontext><shuffleanswers>true</shuffleanswers>"
+            '<subquestion format="html"><text><![CDATA[<p>DSL</p>]]></text><answer><text>Lead</text></answer>'
+            '</subquestion><subquestion format="html"><text>LADO</text><answer><text>Officer</text></answer>'
+            '</subquestion><subquestion format="html"><text></text><answer><text>Caretaker</text></answer>'
+            '</subquestion></question><question type="ordering"><name><text>o</text></name><questiontext>'
+            "<text>Order them</text></questiontext><layouttype>VERTICAL</layouttype><selecttype>ALL</selecttype>"
+            '<answer fraction="2"><text>Second</text></answer><answer fraction="1"><text>First</text></answer>'
+            '<answer fraction="3"><text>Third</text></answer></question></quiz>')
+    result = read_bank(text, "moodle-xml", filename="p.xml")
+    m, o = result.bank.questions
+    assert [(x.text, x.match) for x in m.options] == [("DSL", "Lead"), ("LADO", "Officer")]
+    assert [x.text for x in o.options] == ["First", "Second", "Third"]
+    assert [str(n) for n in result.notes] == ["p.xml:1: m: 1 extra answer with no item left out"]
+
+
+def test_matching_needs_a_match_on_every_option() -> None:
+    text = "::m::Match{=DSL -> Lead =LADO -> }\n"
+    assert raised(text, "gift", "m.gift") == ["m.gift:1: m: option 2 needs a match (the answer that goes with it)"]

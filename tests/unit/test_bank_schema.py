@@ -291,7 +291,8 @@ def test_type_and_correct_values_in_plain_words() -> None:
     data["questions"][1]["options"][0]["correct"] = "maybe"
     data["questions"][2]["tags"] = "signs"
     messages = [e.message for e in errors_for(to_yaml(data))]
-    assert "type must be one of 'single', 'multiple' or 'true_false' (found 'singel')" in messages
+    assert ("type must be one of 'single', 'multiple', 'true_false', 'matching' or 'ordering' (found 'singel')"
+            in messages)
     assert "option 1: correct must be true or false (found 'maybe')" in messages
     assert "tags must be a list (found 'signs')" in messages
     assert not any("Input should" in m for m in messages)

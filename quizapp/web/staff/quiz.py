@@ -48,7 +48,8 @@ def _answers_from_form() -> dict[int, list[str]]:
     answers: dict[int, list[str]] = {}
     for key in request.form:
         if key.startswith("q") and key[1:].isdigit():
-            answers[int(key[1:])] = request.form.getlist(key)
+            # A select left at "Choose a match" sends an empty value: nothing chosen for that item yet.
+            answers[int(key[1:])] = [value for value in request.form.getlist(key) if value]
     return answers
 
 
@@ -143,4 +144,4 @@ def result(attempt_id: int) -> str | Response:
     certificate = db.session.scalar(
         select(Certificate).where(Certificate.attempt_id == attempt.id).order_by(Certificate.id.desc()).limit(1)
     )
-    return render_template("staff/result.html", attempt=attempt, certificate=certificate)
+    return render_template("staff/result.html", attempt=attempt, certificate=certificate, kind_of=kind_of)
