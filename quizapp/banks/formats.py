@@ -21,6 +21,8 @@ from .schema import (
 )
 
 FORMATS = ("yaml", "gift", "moodle-xml", "aiken")
+MAX_FILE_BYTES = 6 * 1024 * 1024  # under the 8 MB upload limit, with room for a few embedded images
+MAX_QUESTIONS = 2000
 _EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".gift": "gift", ".xml": "moodle-xml", ".txt": "aiken"}
 LineMap = dict[Loc, int]
 
@@ -93,6 +95,7 @@ def read_bank(text: str, fmt: str, *, filename: str, bank_id: str | None = None,
               skip_unsupported: bool = False) -> ReadResult:
     """Read a bank in any format; raises BankInvalid with every problem (unsupported types too, unless skipped)."""
     codec = _interchange(fmt)
+    check_size(text, filename)
     parsed = codec.parse(text.removeprefix("\ufeff"), filename)  # files saved by Windows tools may start with a BOM
     errors = parsed.errors if skip_unsupported else parsed.errors + parsed.unsupported
     if parsed.data is None and errors:  # the file could not be read at all
@@ -105,10 +108,23 @@ def read_bank(text: str, fmt: str, *, filename: str, bank_id: str | None = None,
         data = complete_import(parsed.data, filename, bank_id=bank_id, title=title)
         if not data["questions"] and not errors:
             errors = [BankError(filename, None, None, "the file has no questions that can be imported")]
+    count = len(data["questions"]) if isinstance(data, dict) and isinstance(data.get("questions"), list) else 0
+    if count > MAX_QUESTIONS:
+        raise BankInvalid([BankError(filename, None, None, f"the file has {count} questions; at most {MAX_QUESTIONS} "
+                                                           "can be imported at once. Split it into smaller files.")])
     bank = validate_data(data, filename, parsed.lines, require_learning=fmt == "yaml", missing=codec.missing,
                          errors=errors, drafts=True)
     return ReadResult(bank, parsed.unsupported if skip_unsupported else [], _drafts(bank, filename, parsed.lines),
                       list(parsed.notes))
+
+
+def check_size(text: str, filename: str) -> None:
+    """Refuse, in plain words, a file too big to import at once."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise BankInvalid([BankError(filename, None, None, f"the file is {size / 1024 / 1024:.1f} MB; at most "
+                                     f"{MAX_FILE_BYTES // 1024 // 1024} MB can be imported at once. Split it into "
+                                     "smaller files.")])
 
 
 def _drafts(bank: BankSpec, filename: str, lines: Mapping[Loc, int]) -> list[BankError]:

@@ -543,3 +543,16 @@ def test_xml_matching_and_ordering_as_moodle_writes_them() -> None:
 def test_matching_needs_a_match_on_every_option() -> None:
     text = "::m::Match{=DSL -> Lead =LADO -> }\n"
     assert raised(text, "gift", "m.gift") == ["m.gift:1: m: option 2 needs a match (the answer that goes with it)"]
+
+
+# --- limits -----------------------------------------------------------------------------------------------
+
+def test_file_size_and_question_count_limits_have_plain_messages() -> None:
+    from quizapp.banks import formats
+
+    big = "// " + "x" * formats.MAX_FILE_BYTES + "\n"
+    assert raised(big, "gift", "big.gift") == [
+        "big.gift: the file is 6.0 MB; at most 6 MB can be imported at once. Split it into smaller files."]
+    many = "\n\n".join(f"::q{n}::Q {n}?{{T####Yes.}}" for n in range(formats.MAX_QUESTIONS + 1))
+    assert raised(many, "gift", "many.gift") == [
+        "many.gift: the file has 2001 questions; at most 2000 can be imported at once. Split it into smaller files."]
