@@ -213,6 +213,8 @@ def _question_data(question: QuestionSpec) -> dict[str, Any]:
                             "source": question.source}
     if question.tags:
         data["tags"] = _Flow(question.tags)
+    if question.images:
+        data["images"] = [{"name": i.name, "alt": i.alt, "data": i.data} for i in question.images]
     return data
 
 

@@ -9,6 +9,7 @@ from xml.parsers import expat
 from .formats import Interchange, LineMap, ParsedBank, category_tags, register, slugify, with_tags
 from .html import html_to_text
 from .loader import BANK_META, bank_meta, meta_comment, read_meta
+from .moodle_files import BadImage, embedded_images
 from .moodle_pairs import PAIRED_KINDS, pairs_xml, read_pairs
 from .schema import BankError, BankSpec, QuestionSpec, is_slug
 from .weights import WeightProblem, classify
@@ -147,6 +148,14 @@ class _Reader:
         self.lines[("questions", index)] = element.line
         fmt = _format_of(element.find("questiontext"), "html")
         question["prompt"] = _convert(element.text("questiontext", "text"), fmt)
+        try:
+            images, file_notes = embedded_images(element, fmt)
+        except BadImage as exc:
+            self.unsupported.append(BankError(self.filename, exc.line, name, str(exc)))
+            return
+        if images:
+            question["images"] = images
+        self.notes += [BankError(self.filename, line, name, message) for line, message in file_notes]
         feedback = _convert(element.text("generalfeedback", "text"), _format_of(element.find("generalfeedback"), fmt))
         if feedback:
             question["explanation"] = feedback

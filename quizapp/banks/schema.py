@@ -1,6 +1,7 @@
 """The question-bank schema: pydantic models, the rules a bank must keep, and the errors that report them."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -19,6 +20,7 @@ from pydantic import (
 )
 
 from ..engine.drafts import draft_reasons
+from .images import check_image, decode, encode
 
 Loc = tuple[str | int, ...]
 QuestionKindName = Literal["single", "multiple", "true_false", "matching", "ordering"]
@@ -97,6 +99,26 @@ class OptionSpec(_Spec):
                 **({"match": self.match} if self.match else {})}
 
 
+class ImageSpec(_Spec):
+    """An image shown with the prompt: PNG bytes as base64, re-encoded by Pillow, and its alternative text."""
+
+    name: Text
+    alt: MaybeText = ""
+    data: Text
+
+    @model_validator(mode="after")
+    def _reencode(self) -> ImageSpec:
+        # Untrusted bytes are checked and re-encoded here, whichever file they came from (idempotent: PNG is lossless).
+        checked = check_image(decode(self.data, self.name), self.name)
+        object.__setattr__(self, "data", encode(checked.data))
+        return self
+
+    @property
+    def sha256(self) -> str:
+        """The digest that names the stored image."""
+        return hashlib.sha256(base64.b64decode(self.data)).hexdigest()
+
+
 class SourceSpec(_Spec):
     """A published source that questions cite."""
 
@@ -116,6 +138,7 @@ class QuestionSpec(_Spec):
     explanation: MaybeText
     source: Slug
     tags: list[Slug] = []
+    images: list[ImageSpec] = []
 
     @model_validator(mode="after")
     def _rules(self, info: ValidationInfo) -> QuestionSpec:
@@ -138,7 +161,8 @@ class QuestionSpec(_Spec):
                    "options": [[o.text, o.correct, *([o.feedback] if o.feedback else []),
                                 *([{"match": o.match}] if o.match else [])] for o in self.options],
                    "source": self.source,
-                   "tags": list(self.tags)}
+                   "tags": list(self.tags),
+                   **({"images": [[i.sha256, i.alt] for i in self.images]} if self.images else {})}
         return _sha256(payload)
 
 

@@ -22,6 +22,7 @@ class Candidate:
     source_title: str
     source_url: str | None
     ready: bool = True  # False for a draft (no explanation or source yet), which is never drawn
+    images: Sequence[dict[str, str]] = ()  # [{"sha256", "alt"}] shown with the prompt
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,13 @@ class Drawn:
     explanation: str
     source_title: str
     source_url: str | None
+    images: list[dict[str, str]]
 
 
 def _freeze(candidate: Candidate, rng: random.Random) -> Drawn:
     options, correct = kind_of(candidate.type).freeze(candidate.options, rng)
     return Drawn(candidate.question_id, candidate.type, candidate.prompt, options, correct,
-                 candidate.explanation, candidate.source_title, candidate.source_url)
+                 candidate.explanation, candidate.source_title, candidate.source_url, list(candidate.images))
 
 
 def draw(pools: Sequence[tuple[str, Sequence[Candidate], int]], rng: random.Random) -> list[Drawn]:

@@ -5,7 +5,18 @@ import enum
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -103,6 +114,8 @@ class Question(Base):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(8), default=QuestionStatus.READY.value,
                                         server_default=QuestionStatus.READY.value)
+    # Images shown with the prompt: [{"sha256": ..., "alt": ...}], each a row of question_image.
+    images: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list, server_default="[]")
 
     bank: Mapped[QuestionBank] = relationship(back_populates="questions")
 
@@ -115,3 +128,27 @@ class Question(Base):
     def live(self) -> bool:
         """Whether this version can still be drawn into new attempts."""
         return self.superseded_at is None and self.retired_at is None
+
+
+MAX_IMAGE_BYTES = 8 * 1024 * 1024  # re-encoded PNGs are bigger than the 2 MB files they came from
+
+
+class QuestionImage(Base):
+    """An image from an imported question, re-encoded as PNG by Pillow; named by the SHA-256 of its bytes."""
+
+    __tablename__ = "question_image"
+    __table_args__ = (
+        CheckConstraint("media_type = 'image/png'", name="media_type_png"),
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        CheckConstraint(f"size_bytes BETWEEN 1 AND {MAX_IMAGE_BYTES}", name="size_range"),
+        CheckConstraint("width BETWEEN 1 AND 1600 AND height BETWEEN 1 AND 1600", name="side_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    media_type: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

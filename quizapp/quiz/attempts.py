@@ -44,7 +44,8 @@ def _candidates(session: Session, course: Course) -> list[tuple[str, list[Candid
                                                       Question.superseded_at.is_(None),
                                                       Question.retired_at.is_(None))).all()
         pools.append((link.bank.title, [Candidate(q.id, q.type, q.prompt, q.options, q.explanation,
-                                                  q.source_title, q.source_url, q.status == QuestionStatus.READY)
+                                                  q.source_title, q.source_url, q.status == QuestionStatus.READY,
+                                                  q.images or [])
                                         for q in live], link.question_count))
     return pools
 
@@ -60,7 +61,8 @@ def new_attempt(session: Session, user: User, course: Course, now: datetime, rng
                                          options=d.options,
                                          correct_option_ids=d.correct_option_ids,
                                          explanation=d.explanation, source_title=d.source_title,
-                                         source_url=d.source_url) for i, d in enumerate(drawn, start=1)]
+                                         source_url=d.source_url, images=d.images)
+                          for i, d in enumerate(drawn, start=1)]
     session.add(attempt)
     return attempt
 

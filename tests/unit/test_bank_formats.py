@@ -556,3 +556,60 @@ def test_file_size_and_question_count_limits_have_plain_messages() -> None:
     many = "\n\n".join(f"::q{n}::Q {n}?{{T####Yes.}}" for n in range(formats.MAX_QUESTIONS + 1))
     assert raised(many, "gift", "many.gift") == [
         "many.gift: the file has 2001 questions; at most 2000 can be imported at once. Split it into smaller files."]
+
+
+# --- embedded images ---------------------------------------------------------------------------------------
+
+def png_base64(width: int = 4, height: int = 3, fmt: str = "PNG") -> str:
+    """A small image file, base64-encoded as Moodle embeds it."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "navy").save(out, fmt)
+    return base64.b64encode(out.getvalue()).decode()
+
+
+def image_question(name: str, files: str, img: str = '<img src="@@PLUGINFILE@@/map%20one.png" alt="A map">') -> str:
+    """A Moodle XML truefalse question whose HTML text shows an image, with the given <file> elements."""
+    return (f'<question type="truefalse"><name><text>{name}</text></name><questiontext format="html"><text>'
+            f"<![CDATA[<p>Is the marked school in the map?</p>{img}]]></text>\n{files}</questiontext>"
+            '<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>'
+            "</question>")
+
+
+def test_xml_embedded_image_is_checked_reencoded_and_kept_with_its_alt_text() -> None:
+    import base64
+
+    jpeg = png_base64(fmt="JPEG")
+    text = "<quiz>" + image_question("img", f'<file name="map one.png" path="/" encoding="base64">{jpeg}</file>') \
+        + "</quiz>"
+    result = read_bank(text, "moodle-xml", filename="i.xml")
+    (image,) = result.bank.questions[0].images
+    assert (image.name, image.alt) == ("map one.png", "A map")
+    assert base64.b64decode(image.data).startswith(b"\x89PNG")  # re-encoded, never the bytes as given
+    assert result.bank.questions[0].prompt == "Is the marked school in the map?"
+    learned = result.bank.model_copy(update={"learning": load_bank_file(TRICKY).learning})
+    back = read_bank(write_bank(learned, "yaml"), "yaml", filename="i.yaml").bank
+    assert back.questions[0].images == result.bank.questions[0].images
+
+
+def test_xml_bad_images_and_other_files_are_reported_on_their_lines() -> None:
+    huge = "A" * (4 * 1024 * 1024)  # 3 MB once decoded
+    text = "\n".join(["<quiz>",
+                      image_question("fake", '<file name="map one.png" encoding="base64">aGVsbG8=</file>'),
+                      image_question("huge", f'<file name="map one.png" encoding="base64">{huge}</file>'),
+                      image_question("pdf", f'<file name="map one.png" encoding="base64">{png_base64()}</file>\n'
+                                            '<file name="policy.pdf" encoding="base64">JVBERi0=</file>',
+                                     img='<img src="@@PLUGINFILE@@/map%20one.png">'),
+                      "</quiz>"])
+    result = read_bank(text, "moodle-xml", filename="b.xml", skip_unsupported=True)
+    assert [str(e) for e in result.skipped] == [
+        "b.xml:3: fake: the embedded file 'map one.png' is not an image that can be read",
+        "b.xml:5: huge: the image 'map one.png' is 3.0 MB; images can be at most 2 MB"]
+    assert [str(n) for n in result.notes] == [
+        "b.xml:7: pdf: the image 'map one.png' has no alternative text: add one before the bank goes live",
+        "b.xml:8: pdf: the embedded file 'policy.pdf' is not an image in the question text, so it was left out"]
+    assert [q.id for q in result.bank.questions] == ["pdf"]
