@@ -92,3 +92,23 @@ def test_admin_preview_counts_and_bank_page_flags_drafts(app: Flask, client: Fla
     page = client.get("/admin/banks/drafts").get_data(as_text=True)
     assert "2 draft questions need attention" in page
     assert "dr-003: Needs an explanation" in page and "dr-004: Needs a source" in page
+
+
+def test_command_leaves_out_unsupported_types_only_when_told(app: Flask) -> None:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "unit" / "fixtures" / "real" / "moodle-export.xml"
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["banks", "import", str(path), "--bank-id", "moodle", "--title", "From Moodle"])
+    assert refused.exit_code == 1 and "moodle-export.xml:202: Who leads: 'shortanswer'" in refused.output
+    assert "nothing was imported" in refused.output
+    taken = runner.invoke(args=["banks", "import", str(path), "--bank-id", "moodle", "--title", "From Moodle",
+                                "--skip-unsupported"])
+    assert taken.exit_code == 0, taken.output
+    assert "moodle: 0 ready, 7 drafts (never drawn until completed), 5 left out" in taken.output
+    assert "left out: moodle-export.xml:228: Intro: 'description' questions are not supported" in taken.output
+    assert "note: moodle-export.xml:122: Partial credit: partial credit was dropped" in taken.output
+    with app.app_context():
+        stored = db.session.scalars(select(Question.type).order_by(Question.qid)).all()
+        assert stored == ["single", "multiple", "true_false", "single", "matching", "ordering", "true_false"]
+        assert db.session.scalar(select(Course).where(Course.title == "From Moodle")) is None  # drafts only
