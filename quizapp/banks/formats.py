@@ -12,13 +12,8 @@ from pydantic import ValidationError
 
 from ..engine.drafts import IMPORTED_SOURCE
 from .placing import Placer
-from .schema import (
-    BankError,
-    BankInvalid,
-    BankSpec,
-    Loc,
-    is_slug,
-)
+from .rules import Loc
+from .schema import BankError, BankInvalid, BankSpec, is_slug
 
 FORMATS = ("yaml", "gift", "moodle-xml", "aiken")
 MAX_FILE_BYTES = 6 * 1024 * 1024  # under the 8 MB upload limit, with room for a few embedded images

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from .formats import Interchange, LineMap, ParsedBank, register, validate_data
 from .placing import question_id_at
-from .schema import BankError, BankInvalid, BankSpec, Loc, QuestionSpec
+from .rules import Loc
+from .schema import BankError, BankInvalid, BankSpec, QuestionSpec
 
 NULL_TAG = "tag:yaml.org,2002:null"
 MISSING = {"learning": "learning is required: a Markdown page of 300-800 words"}

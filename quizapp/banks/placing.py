@@ -7,18 +7,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from .schema import (
-    BankError,
-    BankSpec,
-    Loc,
-    OptionSpec,
-    QuestionSpec,
-    RuleViolations,
-    SourceSpec,
-    bank_problems,
-    learning_problems,
-    question_problems,
-)
+from .rules import Loc, bank_problems, learning_problems, question_problems
+from .schema import BankError, BankSpec, OptionSpec, QuestionSpec, RuleViolations, SourceSpec
 
 _BOOL = TypeAdapter(bool)
 
