@@ -1,14 +1,17 @@
 """Files embedded in a Moodle XML question (<file encoding="base64">): images kept, everything else reported."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from html import escape
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .html import read_html
 from .images import ImageProblem, check_image, decode, encode
 
 if TYPE_CHECKING:
     from .moodle_xml import Element
+    from .schema import QuestionSpec
 
 PLUGINFILE = "@@PLUGINFILE@@/"
 HTML_FORMATS = ("html", "moodle_auto_format")
@@ -64,3 +67,14 @@ def _files_elsewhere(question: Element) -> list[Element]:
             found.append(node)
         stack.extend(node.children)
     return sorted(found, key=lambda f: f.line)
+
+
+def questiontext_xml(question: QuestionSpec, cdata: Callable[[str], str]) -> str:
+    """The <questiontext>: plain text, or HTML with each image and its <file> when the question has images."""
+    if not question.images:
+        return f'    <questiontext format="plain_text"><text>{cdata(question.prompt)}</text></questiontext>'
+    html = "<p>" + escape(question.prompt).replace("\n", "<br>") + "</p>" + "".join(
+        f'<p><img src="{PLUGINFILE}{quote(image.name)}" alt="{escape(image.alt)}"></p>' for image in question.images)
+    files = "".join(f'<file name="{escape(image.name)}" path="/" encoding="base64">{image.data}</file>'
+                    for image in question.images)
+    return f'    <questiontext format="html"><text>{cdata(html)}</text>{files}</questiontext>'

@@ -9,7 +9,7 @@ from xml.parsers import expat
 from .formats import Interchange, LineMap, ParsedBank, category_tags, register, slugify, with_tags
 from .html import html_to_text
 from .loader import BANK_META, bank_meta, meta_comment, read_meta
-from .moodle_files import BadImage, embedded_images
+from .moodle_files import BadImage, embedded_images, questiontext_xml
 from .moodle_pairs import PAIRED_KINDS, pairs_xml, read_pairs
 from .schema import BankError, BankSpec, QuestionSpec, is_slug
 from .weights import WeightProblem, classify
@@ -243,7 +243,7 @@ def _question_xml(question: QuestionSpec) -> list[str]:
     meta = meta_comment("question", {"source": question.source})
     out = [f'  <question type="{kind}">', f"    <!-- {meta} -->",
            f"    <name><text>{escape(question.id)}</text></name>",
-           f'    <questiontext format="plain_text"><text>{_cdata(question.prompt)}</text></questiontext>',
+           questiontext_xml(question, _cdata),
            f'    <generalfeedback format="plain_text"><text>{_cdata(question.explanation)}</text></generalfeedback>',
            "    <defaultgrade>1</defaultgrade>",
            f"    <penalty>{'1' if kind == 'truefalse' else '0.3333333'}</penalty>",

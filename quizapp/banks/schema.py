@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..engine.drafts import draft_reasons
+from ..engine.drafts import IMPORTED_SOURCE, draft_reasons
 from .images import check_image, decode, encode
 from .rules import (
     Loc,
@@ -145,8 +145,12 @@ class QuestionSpec(_Spec):
     def _rules(self, info: ValidationInfo) -> QuestionSpec:
         problems = question_problems(self.type, [(o.text, o.correct) for o in self.options]) + paired_problems(
             self.type, [o.match for o in self.options])
-        if not self.explanation and not drafts_allowed(info.context):
-            problems.insert(0, (("explanation",), "explanation must not be empty"))
+        if not drafts_allowed(info.context):  # bank files are checked strictly: no drafts in them
+            if not self.explanation:
+                problems.insert(0, (("explanation",), "explanation must not be empty"))
+            if self.source == IMPORTED_SOURCE:
+                problems.append((("source",), f"source '{IMPORTED_SOURCE}' is the placeholder an import gives a "
+                                              "question that cites none: cite a real source"))
         if problems:
             raise RuleViolations(problems)
         return self

@@ -552,7 +552,7 @@ def test_file_size_and_question_count_limits_have_plain_messages() -> None:
 
     big = "// " + "x" * formats.MAX_FILE_BYTES + "\n"
     assert raised(big, "gift", "big.gift") == [
-        "big.gift: the file is 6.0 MB; at most 6 MB can be imported at once. Split it into smaller files."]
+        "big.gift: the file is 5.0 MB; at most 5 MB can be imported at once. Split it into smaller files."]
     many = "\n\n".join(f"::q{n}::Q {n}?{{T####Yes.}}" for n in range(formats.MAX_QUESTIONS + 1))
     assert raised(many, "gift", "many.gift") == [
         "many.gift: the file has 2001 questions; at most 2000 can be imported at once. Split it into smaller files."]
@@ -613,3 +613,11 @@ def test_xml_bad_images_and_other_files_are_reported_on_their_lines() -> None:
         "b.xml:7: pdf: the image 'map one.png' has no alternative text: add one before the bank goes live",
         "b.xml:8: pdf: the embedded file 'policy.pdf' is not an image in the question text, so it was left out"]
     assert [q.id for q in result.bank.questions] == ["pdf"]
+
+
+def test_images_round_trip_through_moodle_xml() -> None:
+    text = "<quiz>" + image_question("img", f'<file name="map one.png" encoding="base64">{png_base64()}</file>') \
+        + "</quiz>"
+    bank = read_bank(text, "moodle-xml", filename="i.xml").bank
+    back = read_bank(write_bank(bank, "moodle-xml"), "moodle-xml", filename="i.xml").bank
+    assert back.questions == bank.questions and back.questions[0].images[0].alt == "A map"

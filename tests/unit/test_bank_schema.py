@@ -420,3 +420,18 @@ def test_quick_reader_leaves_unusual_yaml_to_the_careful_reader(text: str) -> No
 
     with pytest.raises(loader._Unusual):
         loader._build(yaml.parse(text, Loader=loader._TextLoader))
+
+
+def test_bank_files_stay_strict_about_what_makes_a_draft() -> None:
+    """`banks validate` refuses what an upload would take as a draft: no explanation, the placeholder source."""
+    data = with_question(0, explanation="   ", source="imported")
+    data["sources"].append({"id": "imported", "title": "Imported from x.gift"})
+    text = to_yaml(data)
+    assert [(e.line, e.message) for e in errors_for(text)] == [
+        (line_of(text, "explanation:"), "explanation must not be empty"),
+        (line_of(text, "source: imported"), "source 'imported' is the placeholder an import gives a question that "
+                                            "cites none: cite a real source")]
+    from quizapp.banks import read_bank
+
+    draft = read_bank(text, "yaml", filename="test-bank.yaml").drafts
+    assert [(e.question_id, e.message) for e in draft] == [("q-001", "Needs an explanation; Needs a source")]
