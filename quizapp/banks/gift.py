@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .formats import Interchange, LineMap, ParsedBank, category_tags, register, with_tags
-from .html import html_to_text
+from .html import html_to_text, read_html
 from .loader import BANK_META, bank_meta, meta_comment, read_meta
 from .moodle_xml import moodle_fractions
 from .schema import BankError, BankSpec, QuestionSpec
@@ -128,6 +128,10 @@ def parse_question(text: str) -> dict[str, Any]:
         if _text(feedback, fmt):
             question["explanation"] = _text(feedback, fmt)
     question["type"], question["options"], question["_note"] = _answers(answers, fmt)
+    if fmt == "html" and read_html(_release(prompt)).images:
+        # GIFT cannot carry the image itself, so say so rather than ask a question about a missing picture.
+        pictures = "the question's image was left out: GIFT files cannot hold images (export as Moodle XML)"
+        question["_note"] = "; ".join(n for n in (question["_note"], pictures) if n)
     return question
 
 

@@ -621,3 +621,11 @@ def test_images_round_trip_through_moodle_xml() -> None:
     bank = read_bank(text, "moodle-xml", filename="i.xml").bank
     back = read_bank(write_bank(bank, "moodle-xml"), "moodle-xml", filename="i.xml").bank
     assert back.questions == bank.questions and back.questions[0].images[0].alt == "A map"
+
+
+def test_gift_html_image_is_reported_as_left_out() -> None:
+    text = '::p::[html]<p>Is this the school?</p><img src="@@PLUGINFILE@@/a.png" alt="A school">{T####Yes.}\n'
+    result = read_bank(text, "gift", filename="p.gift")
+    assert result.bank.questions[0].images == []
+    assert [str(n) for n in result.notes] == [
+        "p.gift:1: p: the question's image was left out: GIFT files cannot hold images (export as Moodle XML)"]
