@@ -55,13 +55,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Revert this revision (drafts become live questions again, as every import was before).
+    """Revert this revision (drafts with an explanation become live again, as every import was before).
 
-    Matching and ordering questions cannot exist before it: they are retired first, and kept only for the
-    attempts that drew them (attempt snapshots hold their own copy).
+    What cannot exist before it is retired first, kept only for the attempts that drew it (attempt snapshots hold
+    their own copy): matching and ordering questions, and drafts without an explanation.
     """
-    op.execute("UPDATE question SET type = 'single', retired_at = COALESCE(retired_at, CURRENT_TIMESTAMP) "
-               "WHERE type IN ('matching', 'ordering')")
+    op.execute("UPDATE question SET retired_at = COALESCE(retired_at, CURRENT_TIMESTAMP) "
+               "WHERE type IN ('matching', 'ordering') OR (status = 'draft' AND explanation = '')")
+    op.execute("UPDATE question SET type = 'single' WHERE type IN ('matching', 'ordering')")
     with op.batch_alter_table('question', schema=None) as batch_op:
         batch_op.drop_constraint('type_valid', type_='check')
         batch_op.create_check_constraint('type_valid', OLD_TYPES)
