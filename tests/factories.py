@@ -119,3 +119,31 @@ def make_cast(session: Session, *, school_a: str = "School A", first_name: str |
         "other_staff": make_user(session, "staff", school=school_a),
         "far_staff": make_user(session, "staff", school="School B"),
     }
+
+
+PAIRS = {"DSL": "Designated safeguarding lead", "LADO": "Local authority designated officer",
+         "KCSIE": "Keeping children safe in education"}
+STEPS = ["Listen without judging", "Tell the child what happens next", "Write down what was said",
+         "Tell the DSL the same day"]
+
+
+def make_pair_course(session: Session) -> int:
+    """A course drawing one matching and one ordering question (pass mark 100 %); returns its id."""
+    from quizapp.models import Course, CourseBank, Question, QuestionBank
+
+    bank = QuestionBank(slug="pairs", title="Pairs", edition="2026-01", summary="S.", learning="L.",
+                        sources=[{"id": "kcsie", "title": "KCSIE"}])
+    rows = [("m-1", "matching", "Match each term with its meaning.",
+             [{"text": k, "correct": False, "match": v} for k, v in PAIRS.items()]),
+            ("o-1", "ordering", "Put these steps after a disclosure in order.",
+             [{"text": s, "correct": False} for s in STEPS])]
+    for qid, kind, prompt, options in rows:
+        session.add(Question(bank=bank, qid=qid, version=1, type=kind, prompt=prompt, options=options,
+                             explanation="Because.", source_id="kcsie", source_title="KCSIE", source_url=None,
+                             tags=[], content_hash=qid))
+    course = Course(title="Pairs course", summary="S.", time_limit_minutes=10, pass_mark_pct=100,
+                    max_attempts_per_day=3, cooldown_minutes=0, validity_months=12)
+    course.banks = [CourseBank(bank=bank, question_count=2, position=0)]
+    session.add(course)
+    session.flush()
+    return course.id

@@ -112,10 +112,10 @@ def write_aiken(bank: BankSpec) -> str:
 
     Explanations are left out: Moodle treats any extra line, our EXPLANATION: too, as a broken question.
     """
-    multiple = [q.id for q in bank.questions if q.type == "multiple"]
+    multiple = [q.id for q in bank.questions if q.type in ("multiple", "matching", "ordering")]
     if multiple:
-        raise ValueError("Aiken has only single-answer questions, so these multiple-response questions "
-                         f"cannot be exported: {', '.join(multiple)}. Export as GIFT or Moodle XML instead.")
+        raise ValueError("Aiken has only single-answer questions, so these multiple-response, matching or ordering "
+                         f"questions cannot be exported: {', '.join(multiple)}. Export as GIFT or Moodle XML instead.")
     blocks = []
     for question in bank.questions:
         options = list(question.options)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ..compliance.exports import Value, neutralise
 from ..engine.choices import option_ranks
 from ..models import AttemptQuestion, Course, Question, User
-from .schema import MAX_OPTIONS
+from .rules import MAX_OPTIONS
 
 HARD_BELOW, EASY_ABOVE = 30.0, 95.0
 FLAG_HARD = "Hard: under 30 % right"

@@ -62,9 +62,12 @@ def _read_other(path: str, fmt: str, bank_id: str | None, title: str | None, ski
         raise click.UsageError(f"importing {fmt} needs --bank-id and --title")
     result = read_bank(Path(path).read_text(encoding="utf-8"), fmt, filename=Path(path).name, bank_id=bank_id,
                        title=title, skip_unsupported=skip)
-    for skipped in result.skipped:
-        click.echo(f"skipped: {skipped}", err=True)
+    click.echo(result.summary())
+    for kind, items in (("draft", result.drafts), ("left out", result.skipped), ("note", result.notes)):
+        for item in items:
+            click.echo(f"{kind}: {item}", err=kind == "left out")
     return [result.bank]
+
 
 
 @banks_cli.command("import")

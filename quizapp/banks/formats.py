@@ -1,7 +1,6 @@
 """The bank formats behind one interface, and the step they share: plain data validated into a bank, with lines."""
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -9,27 +8,17 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any, NamedTuple
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from .schema import (
-    BankError,
-    BankInvalid,
-    BankSpec,
-    Loc,
-    OptionSpec,
-    QuestionSpec,
-    RuleViolations,
-    SourceSpec,
-    bank_problems,
-    is_slug,
-    learning_problems,
-    question_problems,
-)
+from ..engine.drafts import IMPORTED_SOURCE
+from .placing import Placer
+from .rules import Loc
+from .schema import BankError, BankInvalid, BankSpec, is_slug
 
 FORMATS = ("yaml", "gift", "moodle-xml", "aiken")
-IMPORTED_SOURCE = "imported"
+MAX_FILE_BYTES = 5 * 1024 * 1024  # the preview signs the whole file into its form: 5 MB stays under the 8 MB limit
+MAX_QUESTIONS = 2000
 _EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".gift": "gift", ".xml": "moodle-xml", ".txt": "aiken"}
-_BOOL = TypeAdapter(bool)
 LineMap = dict[Loc, int]
 
 
@@ -40,14 +29,28 @@ class ParsedBank(NamedTuple):
     lines: LineMap
     errors: list[BankError]
     unsupported: list[BankError]
+    notes: list[BankError] = []  # noqa: RUF012  (never changed: each parser passes its own list)
 
 
 @dataclass(frozen=True)
 class ReadResult:
-    """A bank read from a file, and the questions left out because their type is not supported."""
+    """A bank read from a file: the questions left out (type not supported), the drafts and notes, with lines."""
 
     bank: BankSpec
     skipped: list[BankError] = field(default_factory=list)
+    drafts: list[BankError] = field(default_factory=list)
+    notes: list[BankError] = field(default_factory=list)
+
+    @property
+    def ready_count(self) -> int:
+        """How many questions can be drawn as soon as they are imported."""
+        return sum(1 for question in self.bank.questions if not question.draft_reasons)
+
+    def summary(self) -> str:
+        """'bank-id: 3 ready, 2 drafts, 1 left out' for the command and the preview."""
+        drafts, left_out = len(self.drafts), len(self.skipped)
+        return (f"{self.bank.id}: {self.ready_count} ready, {drafts} draft{'s' if drafts != 1 else ''} "
+                f"(never drawn until completed), {left_out} left out")
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ def read_bank(text: str, fmt: str, *, filename: str, bank_id: str | None = None,
               skip_unsupported: bool = False) -> ReadResult:
     """Read a bank in any format; raises BankInvalid with every problem (unsupported types too, unless skipped)."""
     codec = _interchange(fmt)
+    check_size(text, filename)
     parsed = codec.parse(text.removeprefix("\ufeff"), filename)  # files saved by Windows tools may start with a BOM
     errors = parsed.errors if skip_unsupported else parsed.errors + parsed.unsupported
     if parsed.data is None and errors:  # the file could not be read at all
@@ -94,13 +98,57 @@ def read_bank(text: str, fmt: str, *, filename: str, bank_id: str | None = None,
     if fmt == "yaml":
         overrides = {k: v for k, v in (("id", bank_id), ("title", title)) if v is not None}
         data = {**parsed.data, **overrides} if isinstance(parsed.data, dict) else parsed.data
+        data = _fill_drafts(data, filename)
     else:
         data = complete_import(parsed.data, filename, bank_id=bank_id, title=title)
         if not data["questions"] and not errors:
             errors = [BankError(filename, None, None, "the file has no questions that can be imported")]
+    count = len(data["questions"]) if isinstance(data, dict) and isinstance(data.get("questions"), list) else 0
+    if count > MAX_QUESTIONS:
+        raise BankInvalid([BankError(filename, None, None, f"the file has {count} questions; at most {MAX_QUESTIONS} "
+                                                           "can be imported at once. Split it into smaller files.")])
     bank = validate_data(data, filename, parsed.lines, require_learning=fmt == "yaml", missing=codec.missing,
-                         errors=errors)
-    return ReadResult(bank, parsed.unsupported if skip_unsupported else [])
+                         errors=errors, drafts=True)
+    return ReadResult(bank, parsed.unsupported if skip_unsupported else [], _drafts(bank, filename, parsed.lines),
+                      list(parsed.notes))
+
+
+def check_size(text: str, filename: str) -> None:
+    """Refuse, in plain words, a file too big to import at once."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise BankInvalid([BankError(filename, None, None, f"the file is {size / 1024 / 1024:.1f} MB; at most "
+                                     f"{MAX_FILE_BYTES // 1024 // 1024} MB can be imported at once. Split it into "
+                                     "smaller files.")])
+
+
+def _drafts(bank: BankSpec, filename: str, lines: Mapping[Loc, int]) -> list[BankError]:
+    """Each draft question with its reasons, on the line where it starts."""
+    return [BankError(filename, lines.get(("questions", index)), question.id, "; ".join(question.draft_reasons))
+            for index, question in enumerate(bank.questions) if question.draft_reasons]
+
+
+def _fill_drafts(data: Any, filename: str) -> Any:
+    """An uploaded YAML bank with a missing explanation or source taken as a draft, as other formats are."""
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        return data
+    questions = [_as_draft(q) if isinstance(q, dict) else q for q in data["questions"]]
+    raw_sources = data.get("sources")
+    sources: list[Any] = raw_sources if isinstance(raw_sources, list) else []
+    declared = {s.get("id") for s in sources if isinstance(s, dict)}
+    if IMPORTED_SOURCE not in declared and any(isinstance(q, dict) and q.get("source") == IMPORTED_SOURCE
+                                               for q in questions):
+        sources = [*sources, {"id": IMPORTED_SOURCE, "title": f"Imported from {PurePath(filename).name}"}]
+    return {**data, "questions": questions, "sources": sources}
+
+
+def _as_draft(question: dict[str, Any]) -> dict[str, Any]:
+    filled = dict(question)
+    if filled.get("explanation") is None:
+        filled["explanation"] = ""
+    if filled.get("source") is None:
+        filled["source"] = IMPORTED_SOURCE
+    return filled
 
 
 def write_bank(bank: BankSpec, fmt: str) -> str:
@@ -120,6 +168,7 @@ def complete_import(data: dict[str, Any], filename: str, *, bank_id: str | None 
         given = _text(question.get("id"))
         question["id"] = given if given and is_slug(given) else f"{bank_id}-{ordinal:03d}"
         question["source"] = _text(question.get("source")) or IMPORTED_SOURCE
+        question["explanation"] = _text(question.get("explanation")) or ""  # none given: imported as a draft
         questions.append(question)
     sources = list(data.get("sources", []))
     declared = [s.get("id") for s in sources if isinstance(s, dict)]
@@ -136,14 +185,34 @@ def _text(value: Any) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
+def category_tags(path: str, bank_title: object = None) -> list[str]:
+    """Tags from a Moodle category path: '$course$/top/Online safety/Sextortion' -> online-safety, sextortion.
+
+    Moodle's own levels ($course$, top, "Default for ...") and the bank's own title (our exports' category) are
+    left out; '//' is Moodle's escaped '/', kept inside a level.
+    """
+    levels = [level.replace("//", "/").strip() for level in re.split(r"(?<!/)/(?!/)", path.strip())]
+    kept = [level for level in levels if level and not (level.startswith("$") and level.endswith("$"))
+            and level.lower() != "top" and not level.startswith("Default for") and level != bank_title]
+    return list(dict.fromkeys(tag for tag in (slugify(level) for level in kept) if tag))
+
+
+def with_tags(question: dict[str, Any], tags: list[str]) -> dict[str, Any]:
+    """The question with extra tags after its own, each once."""
+    given = question.get("tags")
+    own: list[Any] = given if isinstance(given, list) else []
+    return {**question, "tags": list(dict.fromkeys([*own, *tags]))} if tags else question
+
+
 def slugify(text: str) -> str:
     """Lower-case letters, digits and single hyphens: 'Online Safety' -> 'online-safety'."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-")
 
 
 def validate_data(data: Any, filename: str, lines: Mapping[Loc, int], *, require_learning: bool,
-                  missing: Mapping[str, str] | None = None, errors: list[BankError] | None = None) -> BankSpec:
-    """Validate plain bank data, raising BankInvalid with every problem placed on its line."""
+                  missing: Mapping[str, str] | None = None, errors: list[BankError] | None = None,
+                  drafts: bool = False) -> BankSpec:
+    """Validate plain bank data, raising BankInvalid with every problem placed on its line (drafts: imports)."""
     found = list(errors or [])
     bank = None
     if not isinstance(data, dict):
@@ -151,129 +220,12 @@ def validate_data(data: Any, filename: str, lines: Mapping[Loc, int], *, require
                                                   "learning, sources and questions"))
     else:
         try:
-            bank = BankSpec.model_validate(data, context={"require_learning": require_learning})
+            bank = BankSpec.model_validate(data, context={"require_learning": require_learning, "drafts": drafts})
         except ValidationError as exc:
-            place = _Placer(data, filename, lines)
+            place = Placer(data, filename, lines)
             for err in exc.errors():
                 found.extend(place.describe(err, missing or {}))
             found.extend(place.cross_rules(require_learning))
     if found or bank is None:
         raise BankInvalid(list(dict.fromkeys(found)))
     return bank
-
-
-def question_id_at(data: Any, loc: Loc) -> str | None:
-    """The id of the question a location is in ('question 3' if it has none), or None outside questions."""
-    questions = data.get("questions") if isinstance(data, dict) else None
-    if len(loc) > 1 and loc[0] == "questions" and isinstance(loc[1], int) and isinstance(questions, list):
-        item = questions[loc[1]] if loc[1] < len(questions) else None
-        if not isinstance(item, dict):
-            return None
-        qid = item.get("id")
-        return qid.strip() if isinstance(qid, str) and qid.strip() else f"question {loc[1] + 1}"
-    return None
-
-
-class _Placer:
-    """Turns pydantic errors into BankErrors with the line and question id they belong to."""
-
-    def __init__(self, data: dict[str, Any], filename: str, lines: Mapping[Loc, int]) -> None:
-        self.data, self.filename, self.lines = data, filename, lines
-
-    def error(self, loc: Loc, message: str) -> BankError:
-        """A BankError placed on the nearest known line for loc."""
-        for end in range(len(loc), -1, -1):
-            if loc[:end] in self.lines:
-                return BankError(self.filename, self.lines[loc[:end]], question_id_at(self.data, loc), message)
-        return BankError(self.filename, None, question_id_at(self.data, loc), message)
-
-    def describe(self, err: Any, missing: Mapping[str, str]) -> list[BankError]:
-        """One pydantic error as BankErrors (a group of broken rules becomes one per rule)."""
-        loc = tuple(err["loc"])
-        cause = (err.get("ctx") or {}).get("error")
-        if isinstance(cause, RuleViolations):
-            return [self.error(loc + sub, message) for sub, message in cause.problems]
-        return [self.error(loc, plain_message(err, missing))]
-
-    def cross_rules(self, require_learning: bool) -> list[BankError]:
-        """Bank-wide rules on the raw data, which pydantic skips while any field is invalid."""
-        raw_sources, raw_questions = self.data.get("sources"), self.data.get("questions")
-        sources: list[Any] = raw_sources if isinstance(raw_sources, list) else []
-        questions: list[Any] = raw_questions if isinstance(raw_questions, list) else []
-        source_ids = [s.get("id") if isinstance(s, dict) else None for s in sources]
-        refs = [(q.get("id"), q.get("source")) if isinstance(q, dict) else (None, None) for q in questions]
-        problems = learning_problems(self.data.get("learning"), require_learning) + bank_problems(source_ids, refs)
-        for index, question in enumerate(questions):
-            problems += [(("questions", index) + sub, message) for sub, message in _raw_question_rules(question)]
-        return [self.error(loc, message) for loc, message in problems]
-
-
-def _raw_question_rules(question: Any) -> list[tuple[Loc, str]]:
-    """The option rules for a question that failed validation elsewhere, where its options can be read."""
-    if not isinstance(question, dict) or not isinstance(question.get("options"), list):
-        return []
-    if question.get("type") not in ("single", "multiple", "true_false"):
-        return []
-    pairs = []
-    for option in question["options"]:
-        if not isinstance(option, dict) or not isinstance(option.get("text"), str):
-            return []
-        try:
-            pairs.append((option["text"].strip(), _BOOL.validate_python(option.get("correct", False))))
-        except ValidationError:
-            return []
-    return question_problems(question["type"], pairs)
-
-
-def plain_message(err: Any, missing: Mapping[str, str]) -> str:
-    """A pydantic error in plain words, naming the field ('unknown key 'corect'', 'prompt is required')."""
-    loc, kind, found = tuple(err["loc"]), err["type"], err.get("input")
-    field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
-    label = f"{field.rstrip('s')} {loc[-1] + 1}" if loc and isinstance(loc[-1], int) else field
-    prefix = _item_prefix(loc)
-    if kind == "missing":
-        return prefix + missing.get(field, f"{field} is required")
-    if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(loc[-1]), _known_keys(loc[:-1]), n=1)
-        return prefix + f"unknown key '{loc[-1]}'" + (f" (did you mean '{close[0]}'?)" if close else "")
-    if kind == "string_too_short" or (kind == "string_type" and found is None):
-        return prefix + f"{label} must not be empty"
-    if kind == "string_too_long":
-        return prefix + f"{label} is too long (at most {err['ctx']['max_length']} characters)"
-    if kind == "string_type":
-        return prefix + f"{label} must be text (found {_kind_of(found)})"
-    if kind == "literal_error":
-        return prefix + f"{label} must be one of {err['ctx']['expected']} (found '{found}')"
-    if kind in ("bool_parsing", "bool_type"):
-        return prefix + f"{label} must be true or false (found '{found}')"
-    if kind == "list_type":
-        return prefix + f"{label} must be a list (found {_kind_of(found)})"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return prefix + f"{label} must be a mapping of keys and values (found {_kind_of(found)})"
-    if kind == "value_error":
-        text = str(err["ctx"]["error"])
-        return prefix + (f"{label} {text}" if text.startswith("'") else text)
-    return prefix + str(err.get("msg", "is not valid"))
-
-
-def _known_keys(loc: Loc) -> list[str]:
-    model: type[Any] = {0: BankSpec, 2: SourceSpec if loc[:1] == ("sources",) else QuestionSpec, 4: OptionSpec}.get(
-        len(loc), BankSpec)
-    return list(model.model_fields)
-
-
-def _item_prefix(loc: Loc) -> str:
-    # Name the option or source inside its question or list, since they have no ids of their own.
-    for index in range(len(loc) - 2, -1, -1):
-        position = loc[index + 1]
-        if loc[index] in ("options", "sources") and isinstance(position, int) and len(loc) > index + 2:
-            return f"{str(loc[index]).rstrip('s')} {position + 1}: "
-    return ""
-
-
-def _kind_of(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    return f"'{value}'"

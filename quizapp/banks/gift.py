@@ -5,10 +5,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .formats import Interchange, LineMap, ParsedBank, register
-from .loader import BANK_META, bank_meta, html_to_text, meta_comment, read_meta
+from .formats import Interchange, LineMap, ParsedBank, category_tags, register, with_tags
+from .html import html_to_text, read_html
+from .loader import BANK_META, bank_meta, meta_comment, read_meta
 from .moodle_xml import moodle_fractions
 from .schema import BankError, BankSpec, QuestionSpec
+from .weights import WeightProblem, classify
 
 MISSING = {"explanation": "no general feedback (####) to use as the explanation"}
 # GIFT's escapes, swapped for private-use characters while the question is split up, then restored.
@@ -34,11 +36,16 @@ def parse_gift(text: str, filename: str) -> ParsedBank:
     lines: LineMap = {}
     errors: list[BankError] = []
     unsupported: list[BankError] = []
+    notes: list[BankError] = []
     ordinal = 0
+    category: list[str] = []
     for block in _blocks(text):
         body, meta = _strip_comments(block, filename, data, errors)
-        if not body or body[0][1].lstrip().startswith("$CATEGORY:"):
-            continue  # categories mean nothing here: a bank is one category
+        if body and body[0][1].lstrip().startswith("$CATEGORY:"):
+            category = category_tags(body[0][1].split(":", 1)[1], data.get("title"))  # tags what follows
+            continue
+        if not body:
+            continue
         ordinal += 1
         start = body[0][0]
         try:
@@ -50,8 +57,12 @@ def parse_gift(text: str, filename: str) -> ParsedBank:
             errors.append(BankError(filename, start, _name_of(body[0][1]), str(exc)))
             continue
         lines[("questions", len(data["questions"]))] = start
+        question = with_tags(question, category)
+        note = question.pop("_note", None)
+        if note:
+            notes.append(BankError(filename, start, _name_of(body[0][1]), note))
         data["questions"].append(question)
-    return ParsedBank(data, lines, errors, unsupported)
+    return ParsedBank(data, lines, errors, unsupported, notes)
 
 
 def _blocks(text: str) -> Iterator[list[tuple[int, str]]]:
@@ -116,37 +127,64 @@ def parse_question(text: str) -> dict[str, Any]:
         answers, feedback = answers[:answers.rfind("####")].strip(), answers[answers.rfind("####") + 4:]
         if _text(feedback, fmt):
             question["explanation"] = _text(feedback, fmt)
-    question["type"], question["options"] = _answers(answers, fmt)
+    question["type"], question["options"], question["_note"] = _answers(answers, fmt)
+    if fmt == "html" and read_html(_release(prompt)).images:
+        # GIFT cannot carry the image itself, so say so rather than ask a question about a missing picture.
+        pictures = "the question's image was left out: GIFT files cannot hold images (export as Moodle XML)"
+        question["_note"] = "; ".join(n for n in (question["_note"], pictures) if n)
     return question
 
 
-def _answers(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]]]:
+def _answers(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | None]:
     if not answers:
         raise _Unsupported("essay questions ({}) are not supported")
     if answers.startswith("#"):
         raise _Unsupported("numerical questions ({#...}) are not supported")
     if "~" in answers:
-        return ("single" if "=" in answers else "multiple"), _choices(answers, fmt)
+        return _choices(answers, fmt)
     if "=" in answers and "->" in answers:
-        raise _Unsupported("matching questions (->) are not supported")
-    truth = _TRUE_FALSE.get(answers.split("#", 1)[0].strip())
+        return _matching(answers, fmt)
+    value, *feedback = answers.split("#", 2)
+    truth = _TRUE_FALSE.get(value.strip())
     if truth is None:
         raise _Unsupported("short-answer questions (only = answers) are not supported")
-    return "true_false", [{"text": "True", "correct": truth}, {"text": "False", "correct": not truth}]
+    # {T#shown when wrong#shown when right}: the first feedback belongs to the wrong option, the second to the right.
+    wrong, right = ([_text(f, fmt) for f in feedback] + ["", ""])[:2]
+    return "true_false", [{"text": "True", "correct": truth, "feedback": right if truth else wrong},
+                          {"text": "False", "correct": not truth, "feedback": wrong if truth else right}], None
 
 
-def _choices(answers: str, fmt: str) -> list[dict[str, Any]]:
-    """Options from '=right ~wrong ~%50%partly': a positive weight (or =) marks an option correct."""
-    options = []
+def _matching(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | None]:
+    """Pairs from '=item -> match =item -> match'; Moodle's extra answers with no item ('= -> x') are dropped."""
+    pairs = []
+    for part in answers.split("=")[1:]:
+        item, arrow, match = part.partition("->")
+        if not arrow:
+            raise _Broken("each matching pair needs '->' between the item and its match")
+        pairs.append((_text(item, fmt), _text(match.split("#", 1)[0], fmt)))
+    options = [{"text": item, "match": match} for item, match in pairs if item]
+    extra = len(pairs) - len(options)
+    return "matching", options, f"{extra} extra answer{'s' if extra != 1 else ''} with no item left out" if extra \
+        else None
+
+
+def _choices(answers: str, fmt: str) -> tuple[str, list[dict[str, Any]], str | None]:
+    """The type and options from '=right ~wrong ~%50%partly', weighed all-or-nothing (weights.classify)."""
+    texts, weights = [], []
     for part in answers.replace("=", "~=").split("~"):
         part = part.strip()
         if not part:
             continue
         weight = _WEIGHT_RE.match(part)
-        correct = part.startswith("=") or (weight is not None and float(weight.group(1)) > 0)
+        weights.append(100.0 if part.startswith("=") else float(weight.group(1)) if weight else 0.0)
         part = part[1:] if part.startswith("=") else part[weight.end():] if weight else part
-        options.append({"text": _text(part.split("#", 1)[0], fmt), "correct": correct})  # drop per-answer feedback
-    return options
+        text, _, feedback = part.partition("#")
+        texts.append((_text(text, fmt), _text(feedback, fmt)))
+    try:
+        kind, correct, note = classify(weights, True if "=" in answers else None)
+    except WeightProblem as exc:
+        raise _Unsupported(str(exc)) from None
+    return kind, [{"text": t, "correct": c, "feedback": f} for (t, f), c in zip(texts, correct, strict=True)], note
 
 
 def _text(raw: str, fmt: str) -> str:
@@ -180,6 +218,10 @@ def escape_gift(text: str) -> str:
 
 def write_gift(bank: BankSpec) -> str:
     """The bank as GIFT, with its id, sources and each question's source kept in // quizapp comments."""
+    ordering = [q.id for q in bank.questions if q.type == "ordering"]
+    if ordering:
+        raise ValueError("GIFT has no ordering questions, so these cannot be exported: "
+                         f"{', '.join(ordering)}. Export as YAML or Moodle XML instead.")
     out = ["// " + meta_comment("bank", bank_meta(bank))]
     out += ["// " + meta_comment("source", s.model_dump(exclude_none=True)) for s in bank.sources]
     for question in bank.questions:
@@ -194,12 +236,20 @@ def _question_gift(question: QuestionSpec) -> list[str]:
     head = f"::{escape_gift(question.id)}::[plain]{escape_gift(question.prompt)}{{"
     feedback = f"\t####{escape_gift(question.explanation)}"
     if question.type == "true_false":
-        truth = "TRUE" if question.options[[o.text for o in question.options].index("True")].correct else "FALSE"
-        return ["// " + meta_comment("question", meta), head + truth, feedback, "}"]
+        true, false = sorted(question.options, key=lambda o: o.text != "True")
+        right, wrong = (true, false) if true.correct else (false, true)
+        said = f"#{escape_gift(wrong.feedback)}#{escape_gift(right.feedback)}" if right.feedback or wrong.feedback \
+            else ""
+        return ["// " + meta_comment("question", meta), head + ("TRUE" if true.correct else "FALSE") + said,
+                feedback, "}"]
     lines = ["// " + meta_comment("question", meta), head]
+    if question.type == "matching":
+        lines += [f"\t={escape_gift(o.text)} -> {escape_gift(o.match)}" for o in question.options]
+        return [*lines, feedback, "}"]
     weights = _weights(question)
     for option, weight in zip(question.options, weights, strict=True):
-        lines.append(f"\t{weight}{escape_gift(option.text)}")
+        said = f"#{escape_gift(option.feedback)}" if option.feedback else ""
+        lines.append(f"\t{weight}{escape_gift(option.text)}{said}")
     return [*lines, feedback, "}"]
 
 

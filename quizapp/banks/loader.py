@@ -4,15 +4,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from .formats import Interchange, LineMap, ParsedBank, question_id_at, register, validate_data
-from .schema import BankError, BankInvalid, BankSpec, Loc, QuestionSpec
+from .formats import Interchange, LineMap, ParsedBank, register, validate_data
+from .placing import question_id_at
+from .rules import Loc
+from .schema import BankError, BankInvalid, BankSpec, QuestionSpec
 
 NULL_TAG = "tag:yaml.org,2002:null"
 MISSING = {"learning": "learning is required: a Markdown page of 300-800 words"}
@@ -138,7 +139,7 @@ def _load(text: str, filename: str, require_learning: bool) -> tuple[BankSpec, L
     quick = _quick(text, require_learning)
     if quick is not None:
         return quick, {("id",): 1}
-    data, lines, errors, _ = parse_yaml(text, filename)
+    data, lines, errors, *_ = parse_yaml(text, filename)
     bank = validate_data(data, filename, lines, require_learning=require_learning, missing=MISSING, errors=errors)
     return bank, lines
 
@@ -205,12 +206,16 @@ def dump_bank_yaml(bank: BankSpec) -> str:
 
 
 def _question_data(question: QuestionSpec) -> dict[str, Any]:
-    options = [{"text": _Prose(o.text), **({"correct": True} if o.correct else {})} for o in question.options]
+    options = [{"text": _Prose(o.text), **({"correct": True} if o.correct else {}),
+                **({"match": _Prose(o.match)} if o.match else {}),
+                **({"feedback": _Prose(o.feedback)} if o.feedback else {})} for o in question.options]
     data: dict[str, Any] = {"id": question.id, "type": question.type, "prompt": _Prose(question.prompt),
                             "options": options, "explanation": _Prose(question.explanation),
                             "source": question.source}
     if question.tags:
         data["tags"] = _Flow(question.tags)
+    if question.images:
+        data["images"] = [{"name": i.name, "alt": i.alt, "data": i.data} for i in question.images]
     return data
 
 
@@ -279,44 +284,6 @@ def read_meta(body: str) -> tuple[str, dict[str, Any]] | None:
     if not isinstance(payload, dict):
         raise ValueError(f"the quizapp-{match.group(1)} comment is not a JSON object")
     return match.group(1), payload
-
-
-class _TextExtractor(HTMLParser):
-    """Collects the text a browser would show."""
-
-    BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "pre"}
-    HIDDEN = {"script", "style", "head", "template"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Line breaks for <br> and block elements; hide what is inside <script> and <style>."""
-        if tag in self.HIDDEN:
-            self.hidden += 1
-        self.parts.append("\n" if tag == "br" else "\n\n" if tag in self.BLOCKS else "")
-
-    def handle_endtag(self, tag: str) -> None:
-        """A paragraph break after a block element."""
-        if tag in self.HIDDEN and self.hidden:
-            self.hidden -= 1
-        self.parts.append("\n\n" if tag in self.BLOCKS else "")
-
-    def handle_data(self, data: str) -> None:
-        """Visible text, with runs of white space shown as one space, as a browser does."""
-        if not self.hidden:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-
-def html_to_text(html: str) -> str:
-    """Plain text from HTML as a browser shows it: tags dropped, entities decoded, scripts and styles removed."""
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    text = re.sub(r" *\n *", "\n", "".join(extractor.parts))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 register("yaml", Interchange(parse_yaml, dump_bank_yaml, MISSING))

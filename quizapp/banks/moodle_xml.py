@@ -6,9 +6,13 @@ from html import escape
 from typing import Any
 from xml.parsers import expat
 
-from .formats import Interchange, LineMap, ParsedBank, register, slugify
-from .loader import BANK_META, bank_meta, html_to_text, meta_comment, read_meta
+from .formats import Interchange, LineMap, ParsedBank, category_tags, register, slugify, with_tags
+from .html import html_to_text
+from .loader import BANK_META, bank_meta, meta_comment, read_meta
+from .moodle_files import BadImage, embedded_images, questiontext_xml
+from .moodle_pairs import PAIRED_KINDS, pairs_xml, read_pairs
 from .schema import BankError, BankSpec, QuestionSpec, is_slug
+from .weights import WeightProblem, classify
 
 MISSING = {"explanation": "no <generalfeedback> text to use as the explanation"}
 HTML_FORMATS = ("html", "moodle_auto_format")
@@ -90,10 +94,12 @@ def parse_moodle_xml(text: str, filename: str) -> ParsedBank:
     reader.read_meta(quiz)
     ordinal = 0
     for element in quiz.children:
-        if element.tag == "question" and element.attrs.get("type") != "category":
+        if element.tag == "question" and element.attrs.get("type") == "category":
+            reader.category = category_tags(element.text("category", "text") or "", reader.data.get("title"))
+        elif element.tag == "question":
             ordinal += 1
             reader.read_question(element, ordinal)
-    return ParsedBank(reader.data, reader.lines, reader.errors, reader.unsupported)
+    return ParsedBank(reader.data, reader.lines, reader.errors, reader.unsupported, reader.notes)
 
 
 class _Reader:
@@ -105,6 +111,8 @@ class _Reader:
         self.lines: LineMap = {}
         self.errors: list[BankError] = []
         self.unsupported: list[BankError] = []
+        self.notes: list[BankError] = []
+        self.category: list[str] = []  # tags from the last <question type="category">, for those that follow
 
     def read_meta(self, quiz: Element) -> None:
         """Bank details and sources from quizapp comments, as write_moodle_xml leaves them."""
@@ -129,9 +137,10 @@ class _Reader:
         """One <question>: multichoice and truefalse become questions, other types are reported."""
         kind = element.attrs.get("type", "")
         name = (element.text("name", "text") or "").strip() or None
-        if kind not in ("multichoice", "truefalse"):
+        if kind not in ("multichoice", "truefalse", *PAIRED_KINDS):
             self.unsupported.append(BankError(self.filename, element.line, name, f"'{kind}' questions are not "
-                                              "supported; only multichoice and truefalse can be imported"))
+                                              "supported; only multichoice, truefalse, matching and ordering can "
+                                              "be imported"))
             return
         idnumber = (element.text("idnumber") or "").strip()
         question: dict[str, Any] = {"id": idnumber if is_slug(idnumber) else name, "_n": ordinal}
@@ -139,6 +148,14 @@ class _Reader:
         self.lines[("questions", index)] = element.line
         fmt = _format_of(element.find("questiontext"), "html")
         question["prompt"] = _convert(element.text("questiontext", "text"), fmt)
+        try:
+            images, file_notes = embedded_images(element, fmt)
+        except BadImage as exc:
+            self.unsupported.append(BankError(self.filename, exc.line, name, str(exc)))
+            return
+        if images:
+            question["images"] = images
+        self.notes += [BankError(self.filename, line, name, message) for line, message in file_notes]
         feedback = _convert(element.text("generalfeedback", "text"), _format_of(element.find("generalfeedback"), fmt))
         if feedback:
             question["explanation"] = feedback
@@ -147,21 +164,35 @@ class _Reader:
         question["tags"] = list(dict.fromkeys(t for t in tags if t))
         for line, body in element.comments:
             self._meta(body, line, question)
-        question["type"], question["options"] = self._options(element, kind, fmt, index, question["id"])
-        self.data["questions"].append(question)
+        try:
+            question["type"], question["options"], note = self._options(element, kind, fmt, index, question["id"])
+        except WeightProblem as exc:
+            self.unsupported.append(BankError(self.filename, element.line, name, str(exc)))
+            return
+        if note:
+            self.notes.append(BankError(self.filename, element.line, name, note))
+        self.data["questions"].append(with_tags(question, self.category))
 
     def _options(self, element: Element, kind: str, fmt: str, index: int,
-                 name: str | None) -> tuple[str, list[dict[str, Any]]]:
+                 name: str | None) -> tuple[str, list[dict[str, Any]], str | None]:
+        if kind in PAIRED_KINDS:
+            options, note = read_pairs(element, fmt, _convert)
+            return kind, options, note
         answers = [a for a in element.children if a.tag == "answer"]
-        options = []
+        texts, weights, said = [], [], []
         for position, answer in enumerate(answers):
             self.lines[("questions", index, "options", position)] = answer.line
-            options.append({"text": _convert(answer.text("text"), _format_of(answer, fmt)),
-                            "correct": self._fraction(answer, name) > 0})
+            texts.append(_convert(answer.text("text"), _format_of(answer, fmt)))
+            weights.append(self._fraction(answer, name))
+            said.append(_convert(answer.text("feedback", "text"), _format_of(answer.find("feedback"), fmt)))
         if kind == "truefalse":
-            return "true_false", _true_false(options)
-        single = (element.text("single") or "true").strip().lower() not in ("false", "0", "")
-        return ("single" if single else "multiple"), options
+            correct = [w > 0 for w in weights]
+            note = None
+        else:
+            single = (element.text("single") or "true").strip().lower() not in ("false", "0", "")
+            kind, correct, note = classify(weights, single)
+        options = [{"text": t, "correct": c, "feedback": f} for t, c, f in zip(texts, correct, said, strict=True)]
+        return ("true_false", _true_false(options), None) if kind == "truefalse" else (kind, options, note)
 
     def _fraction(self, answer: Element, name: str | None) -> float:
         raw = answer.attrs.get("fraction", "0")
@@ -177,7 +208,7 @@ def _true_false(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
     texts = [o["text"].strip().lower() for o in options]
     if sorted(texts) != ["false", "true"]:
         texts = ["true", "false"]
-    return [{"text": text.capitalize(), "correct": o["correct"]} for text, o in zip(texts, options, strict=True)]
+    return [{**o, "text": text.capitalize()} for text, o in zip(texts, options, strict=True)]
 
 
 def _format_of(element: Element | None, default: str) -> str:
@@ -207,11 +238,12 @@ def write_moodle_xml(bank: BankSpec) -> str:
 
 
 def _question_xml(question: QuestionSpec) -> list[str]:
-    kind = "truefalse" if question.type == "true_false" else "multichoice"
+    kind = {"true_false": "truefalse", "matching": "matching", "ordering": "ordering"}.get(question.type,
+                                                                                         "multichoice")
     meta = meta_comment("question", {"source": question.source})
     out = [f'  <question type="{kind}">', f"    <!-- {meta} -->",
            f"    <name><text>{escape(question.id)}</text></name>",
-           f'    <questiontext format="plain_text"><text>{_cdata(question.prompt)}</text></questiontext>',
+           questiontext_xml(question, _cdata),
            f'    <generalfeedback format="plain_text"><text>{_cdata(question.explanation)}</text></generalfeedback>',
            "    <defaultgrade>1</defaultgrade>",
            f"    <penalty>{'1' if kind == 'truefalse' else '0.3333333'}</penalty>",
@@ -219,11 +251,14 @@ def _question_xml(question: QuestionSpec) -> list[str]:
     if kind == "multichoice":
         out += [f"    <single>{'true' if question.type == 'single' else 'false'}</single>",
                 "    <shuffleanswers>true</shuffleanswers>", "    <answernumbering>abc</answernumbering>"]
-    for option, fraction in zip(question.options, moodle_fractions(question), strict=True):
+    out += pairs_xml(question, _cdata) if kind in PAIRED_KINDS else []
+    choices = [] if kind in PAIRED_KINDS else list(zip(question.options, moodle_fractions(question), strict=True))
+    for option, fraction in choices:
         text = option.text.lower() if kind == "truefalse" else option.text
         fmt = "moodle_auto_format" if kind == "truefalse" else "plain_text"
         out.append(f'    <answer fraction="{fraction}" format="{fmt}"><text>{_cdata(text)}</text>'
-                   '<feedback format="plain_text"><text></text></feedback></answer>')
+                   f'<feedback format="plain_text"><text>{_cdata(option.feedback) if option.feedback else ""}</text>'
+                   '</feedback></answer>')
     if question.tags:
         out.append("    <tags>" + "".join(f"<tag><text>{escape(t)}</text></tag>" for t in question.tags) + "</tags>")
     out.append("  </question>")

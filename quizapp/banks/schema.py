@@ -1,6 +1,7 @@
 """The question-bank schema: pydantic models, the rules a bank must keep, and the errors that report them."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -18,14 +19,22 @@ from pydantic import (
     model_validator,
 )
 
-Loc = tuple[str | int, ...]
-QuestionKindName = Literal["single", "multiple", "true_false"]
+from ..engine.drafts import IMPORTED_SOURCE, draft_reasons
+from .images import check_image, decode, encode
+from .rules import (
+    Loc,
+    bank_problems,
+    learning_problems,
+    paired_problems,
+    question_problems,
+    review_problems,
+)
+
+QuestionKindName = Literal["single", "multiple", "true_false", "matching", "ordering"]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EDITION_RE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
-MIN_OPTIONS, MAX_OPTIONS = 3, 6
-MIN_WORDS, MAX_WORDS = 300, 800
-TRUE_FALSE_TEXTS = ("True", "False")
+
 
 
 def is_slug(value: str) -> bool:
@@ -57,6 +66,7 @@ def _check_url(value: str | None) -> str | None:
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MaybeText = Annotated[str, StringConstraints(strip_whitespace=True)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Slug = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_slug)]
 Edition = Annotated[str, BeforeValidator(_edition), StringConstraints(strip_whitespace=True),
@@ -81,6 +91,33 @@ class OptionSpec(_Spec):
 
     text: Text
     correct: bool = False
+    feedback: MaybeText = ""  # shown beside this option in the review when it was chosen (GIFT #, Moodle <feedback>)
+    match: MaybeText = ""  # matching only: the answer that goes with this item
+
+    def stored(self) -> dict[str, Any]:
+        """As kept in the database: feedback and match only when set, so older rows and hashes stay the same."""
+        return {"text": self.text, "correct": self.correct, **({"feedback": self.feedback} if self.feedback else {}),
+                **({"match": self.match} if self.match else {})}
+
+
+class ImageSpec(_Spec):
+    """An image shown with the prompt: PNG bytes as base64, re-encoded by Pillow, and its alternative text."""
+
+    name: Text
+    alt: MaybeText = ""
+    data: Text
+
+    @model_validator(mode="after")
+    def _reencode(self) -> ImageSpec:
+        # Untrusted bytes are checked and re-encoded here, whichever file they came from (idempotent: PNG is lossless).
+        checked = check_image(decode(self.data, self.name), self.name)
+        object.__setattr__(self, "data", encode(checked.data))
+        return self
+
+    @property
+    def sha256(self) -> str:
+        """The digest that names the stored image."""
+        return hashlib.sha256(base64.b64decode(self.data)).hexdigest()
 
 
 class SourceSpec(_Spec):
@@ -99,50 +136,44 @@ class QuestionSpec(_Spec):
     type: QuestionKindName
     prompt: Text
     options: list[OptionSpec]
-    explanation: Text
+    explanation: MaybeText
     source: Slug
     tags: list[Slug] = []
+    images: list[ImageSpec] = []
 
     @model_validator(mode="after")
-    def _rules(self) -> QuestionSpec:
-        problems = question_problems(self.type, [(o.text, o.correct) for o in self.options])
+    def _rules(self, info: ValidationInfo) -> QuestionSpec:
+        problems = question_problems(self.type, [(o.text, o.correct) for o in self.options]) + paired_problems(
+            self.type, [o.match for o in self.options])
+        if not drafts_allowed(info.context):  # bank files are checked strictly: no drafts in them
+            if not self.explanation:
+                problems.insert(0, (("explanation",), "explanation must not be empty"))
+            if self.source == IMPORTED_SOURCE:
+                problems.append((("source",), f"source '{IMPORTED_SOURCE}' is the placeholder an import gives a "
+                                              "question that cites none: cite a real source"))
         if problems:
             raise RuleViolations(problems)
         return self
 
+    @property
+    def draft_reasons(self) -> list[str]:
+        """Why the question is a draft that is never drawn ([] when it is ready)."""
+        return draft_reasons(self.explanation, self.source)
+
     def content_hash(self) -> str:
         """A stable SHA-256 of everything that changes what the question means."""
         payload = {"prompt": self.prompt, "type": self.type, "explanation": self.explanation,
-                   "options": [[o.text, o.correct] for o in self.options], "source": self.source,
-                   "tags": list(self.tags)}
+                   "options": [[o.text, o.correct, *([o.feedback] if o.feedback else []),
+                                *([{"match": o.match}] if o.match else [])] for o in self.options],
+                   "source": self.source,
+                   "tags": list(self.tags),
+                   **({"images": [[i.sha256, i.alt] for i in self.images]} if self.images else {})}
         return _sha256(payload)
 
 
-def question_problems(kind: str, options: list[tuple[str, bool]]) -> list[tuple[Loc, str]]:
-    """Every broken option rule of one question (its type and (text, correct) pairs), with where it applies."""
-    problems: list[tuple[Loc, str]] = []
-    correct = sum(1 for _, right in options if right)
-    if kind == "true_false":
-        if sorted(text for text, _ in options) != sorted(TRUE_FALSE_TEXTS):
-            problems.append((("options",), 'true_false needs exactly the two options "True" and "False"'))
-        if correct != 1:
-            problems.append((("options",), f"true_false needs exactly one correct option (found {correct})"))
-        return problems
-    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        problems.append((("options",), f"{kind} needs {MIN_OPTIONS} to {MAX_OPTIONS} options (found {len(options)})"))
-    if kind == "single" and correct != 1:
-        problems.append((("options",), f"single needs exactly one correct option (found {correct})"))
-    if kind == "multiple" and correct == 0:
-        problems.append((("options",), "multiple needs at least one correct option (found none)"))
-    if kind == "multiple" and options and correct == len(options):
-        problems.append((("options",), "multiple needs at least one wrong option (all are marked correct)"))
-    seen: dict[str, int] = {}
-    for index, (text, _) in enumerate(options):
-        key = text.strip().casefold()
-        if key in seen:
-            problems.append((("options", index), f"option {index + 1} repeats option {seen[key] + 1} ('{text}')"))
-        seen.setdefault(key, index)
-    return problems
+def drafts_allowed(context: Any) -> bool:
+    """Whether validation may accept drafts: imports may, bank files checked by `banks validate` may not."""
+    return not context or bool(context.get("drafts"))
 
 
 class BankSpec(_Spec):
@@ -179,56 +210,6 @@ class BankSpec(_Spec):
     def content_hash(self) -> str:
         """A stable SHA-256 of the whole bank."""
         return _sha256(self.model_dump(mode="json"))
-
-
-def count_words(text: str) -> int:
-    """Words in a Markdown text, not counting bare markup such as '##' or '-'."""
-    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
-
-
-def learning_problems(learning: Any, required: bool) -> list[tuple[Loc, str]]:
-    """The learning page must be 300-800 words when given, and is required in bank files."""
-    if not isinstance(learning, str):
-        return []
-    words = count_words(learning)
-    if not learning.strip():
-        return [(("learning",), f"learning is required: a Markdown page of {MIN_WORDS}-{MAX_WORDS} words")] \
-            if required else []
-    if not MIN_WORDS <= words <= MAX_WORDS:
-        return [(("learning",), f"learning must be {MIN_WORDS}-{MAX_WORDS} words (found {words})")]
-    return []
-
-
-def review_problems(reviewed_on: date | None, review_by: date | None) -> list[tuple[Loc, str]]:
-    """A review-by date must come after the date the bank was last reviewed."""
-    if reviewed_on and review_by and review_by <= reviewed_on:
-        return [(("review_by",), f"review_by ({review_by}) must be after reviewed_on ({reviewed_on})")]
-    return []
-
-
-def bank_problems(source_ids: list[Any], questions: list[tuple[Any, Any]]) -> list[tuple[Loc, str]]:
-    """Rules across a bank: unique source and question ids, and every cited source declared."""
-    problems: list[tuple[Loc, str]] = []
-    for index, source_id in _repeats(source_ids):
-        problems.append((("sources", index, "id"), f"source id '{source_id}' is declared more than once"))
-    for index, question_id in _repeats([qid for qid, _ in questions]):
-        problems.append((("questions", index, "id"), f"question id '{question_id}' is used by more than one question"))
-    declared = {s for s in source_ids if isinstance(s, str)}
-    for index, (_, source) in enumerate(questions):
-        if isinstance(source, str) and source.strip() and source.strip() not in declared:
-            problems.append((("questions", index, "source"), f"source '{source.strip()}' is not declared in sources"))
-    return problems
-
-
-def _repeats(values: list[Any]) -> list[tuple[int, str]]:
-    seen: set[str] = set()
-    repeats = []
-    for index, value in enumerate(values):
-        if isinstance(value, str):
-            if value.strip() in seen:
-                repeats.append((index, value.strip()))
-            seen.add(value.strip())
-    return repeats
 
 
 def _sha256(payload: Any) -> str:

@@ -1,17 +1,21 @@
 """Importing validated banks into the database: versions for changed questions, retirement, never deletion."""
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
+from PIL import Image
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Course, CourseBank, Question, QuestionBank
-from .formats import IMPORTED_SOURCE
-from .schema import BankSpec, QuestionKindName, QuestionSpec
+from ..engine.drafts import IMPORTED_SOURCE
+from ..models import Course, CourseBank, Question, QuestionBank, QuestionImage
+from ..models.banks import QuestionStatus
+from .schema import BankSpec, ImageSpec, QuestionKindName, QuestionSpec
 
 DEFAULT_COURSE = {"time_limit_minutes": 15, "pass_mark_pct": 80, "validity_months": 12,
                   "max_attempts_per_day": 3, "cooldown_minutes": 30}
@@ -28,6 +32,7 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)  # questions in the file that are drafts, never drawn
     unchanged: int = 0
     details_changed: bool = False
     course_created: str | None = None
@@ -41,6 +46,8 @@ class ImportReport:
         """One line for the CLI and the admin screen."""
         line = (f"{self.bank_id}: {len(self.added)} added, {len(self.changed)} changed, "
                 f"{len(self.retired)} retired, {self.unchanged} unchanged")
+        if self.drafts:
+            line += f"; {len(self.drafts)} imported as draft{'s' if len(self.drafts) != 1 else ''}"
         if self.new_bank:
             line += " (new bank)"
         if self.course_created:
@@ -79,6 +86,7 @@ def _bank(session: Session, slug: str) -> QuestionBank | None:
 def _plan(spec: BankSpec, bank: QuestionBank | None, current: dict[str, _Current]) -> ImportReport:
     report = ImportReport(spec.id, spec.title, new_bank=bank is None,
                           details_changed=bank is not None and bank.content_hash != bank_hash(spec))
+    report.drafts = [q.id for q in spec.questions if q.draft_reasons]
     for question in spec.questions:
         existing = current.get(question.id)
         if existing is None:
@@ -101,10 +109,12 @@ def plan_import(session: Session, spec: BankSpec) -> ImportReport:
 def _row(bank_id: int, spec: BankSpec, question: QuestionSpec, version: int, now: datetime) -> dict[str, Any]:
     source = spec.source(question.source)
     return {"bank_id": bank_id, "qid": question.id, "version": version, "type": question.type,
-            "prompt": question.prompt, "options": [o.model_dump() for o in question.options],
+            "prompt": question.prompt, "options": [o.stored() for o in question.options],
             "explanation": question.explanation, "source_id": source.id, "source_title": source.title,
             "source_url": source.url, "tags": list(question.tags), "content_hash": question.content_hash(),
-            "created_at": now}
+            "created_at": now,
+            "status": (QuestionStatus.DRAFT if question.draft_reasons else QuestionStatus.READY).value,
+            "images": [{"sha256": image.sha256, "alt": image.alt} for image in question.images]}
 
 
 def _imported_only(spec: BankSpec) -> bool:
@@ -147,15 +157,36 @@ def apply_import(session: Session, spec: BankSpec, now: datetime, *, create_cour
     _mark(session, [current[qid].id for qid in report.changed], superseded_at=now)
     _mark(session, [current[qid].id for qid in report.retired], retired_at=now)
     if rows:
+        store_images(session, [i for q in spec.questions if q.id in added or q.id in changed for i in q.images], now)
         session.execute(insert(Question), rows)
     if create_course:
-        report.course_created = ensure_course(session, bank, len(spec.questions))
+        report.course_created = ensure_course(session, bank, sum(1 for q in spec.questions if not q.draft_reasons))
     return report
 
 
+def store_images(session: Session, images: list[ImageSpec], now: datetime) -> None:
+    """Keep each image once, named by its digest (the same picture in two questions or banks is one row)."""
+    wanted = {image.sha256: image for image in images}
+    if not wanted:
+        return
+    have = set(session.scalars(select(QuestionImage.sha256).where(QuestionImage.sha256.in_(list(wanted)))))
+    for digest, image in wanted.items():
+        if digest not in have:
+            data = base64.b64decode(image.data)
+            with Image.open(io.BytesIO(data)) as opened:
+                width, height = opened.size
+            session.add(QuestionImage(sha256=digest, media_type="image/png", data=data, size_bytes=len(data),
+                                      width=width, height=height, created_at=now))
+    session.flush()
+
+
 def ensure_course(session: Session, bank: QuestionBank, live_count: int) -> str | None:
-    """Create the bank's default course when no course draws from it yet; return its title if created."""
-    if session.scalar(select(func.count()).select_from(CourseBank).where(CourseBank.bank_id == bank.id)):
+    """Create the bank's default course when no course draws from it yet; return its title if created.
+
+    A bank of drafts only gets none: a course must draw at least one question, and drafts are never drawn.
+    """
+    used = session.scalar(select(func.count()).select_from(CourseBank).where(CourseBank.bank_id == bank.id))
+    if live_count < 1 or used:
         return None
     title = bank.title
     if session.scalar(select(func.count()).select_from(Course).where(Course.title == title)):
@@ -173,16 +204,18 @@ def spec_from_db(session: Session, bank: QuestionBank) -> BankSpec:
 
     live = session.scalars(select(Question).where(Question.bank_id == bank.id, Question.superseded_at.is_(None),
                                                   Question.retired_at.is_(None)).order_by(Question.qid)).all()
+    digests = {image["sha256"] for q in live for image in q.images or []}
+    data = dict(session.execute(select(QuestionImage.sha256, QuestionImage.data)
+                                .where(QuestionImage.sha256.in_(digests))).all()) if digests else {}
+    # Drafts are exported too, so they can be completed in the file and imported again.
     questions = [
-        QuestionSpec(
-            id=q.qid,
-            type=cast(QuestionKindName, q.type),
-            prompt=q.prompt,
-            explanation=q.explanation,
-            source=q.source_id,
-            tags=list(q.tags),
-            options=[OptionSpec(**o) for o in q.options],
-        )
+        QuestionSpec.model_validate({"id": q.qid, "type": cast(QuestionKindName, q.type), "prompt": q.prompt,
+                                     "explanation": q.explanation, "source": q.source_id, "tags": list(q.tags),
+                                     "options": [OptionSpec(**o) for o in q.options],
+                                     "images": [{"name": f"{i['sha256'][:12]}.png", "alt": i["alt"],
+                                                 "data": base64.b64encode(data[i["sha256"]]).decode("ascii")}
+                                                for i in q.images or [] if i["sha256"] in data]},
+                                    context={"drafts": True})
         for q in live
     ]
     return BankSpec.model_construct(

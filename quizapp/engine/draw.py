@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .questions import kind_of
 from .refusal import Refused
 
 
@@ -21,6 +21,8 @@ class Candidate:
     explanation: str
     source_title: str
     source_url: str | None
+    ready: bool = True  # False for a draft (no explanation or source yet), which is never drawn
+    images: Sequence[dict[str, str]] = ()  # [{"sha256", "alt"}] shown with the prompt
 
 
 @dataclass(frozen=True)
@@ -35,28 +37,25 @@ class Drawn:
     explanation: str
     source_title: str
     source_url: str | None
+    images: list[dict[str, str]]
 
 
 def _freeze(candidate: Candidate, rng: random.Random) -> Drawn:
-    options = list(candidate.options)
-    rng.shuffle(options)
-    # Random ids: the browser cannot tell options apart from their ids, and an id is never valid elsewhere.
-    ids = [secrets.token_urlsafe(9) for _ in options]
-    return Drawn(candidate.question_id, candidate.type, candidate.prompt,
-                 [{"id": oid, "text": option["text"]} for oid, option in zip(ids, options, strict=True)],
-                 [oid for oid, option in zip(ids, options, strict=True) if option.get("correct")],
-                 candidate.explanation, candidate.source_title, candidate.source_url)
+    options, correct = kind_of(candidate.type).freeze(candidate.options, rng)
+    return Drawn(candidate.question_id, candidate.type, candidate.prompt, options, correct,
+                 candidate.explanation, candidate.source_title, candidate.source_url, list(candidate.images))
 
 
 def draw(pools: Sequence[tuple[str, Sequence[Candidate], int]], rng: random.Random) -> list[Drawn]:
     """Draw `count` questions from each (bank title, candidates, count) pool and shuffle them together."""
     chosen: list[Candidate] = []
-    for title, candidates, count in pools:
+    for title, pool, count in pools:
+        candidates = [candidate for candidate in pool if candidate.ready]
         if len(candidates) < count:
             raise Refused(
                 f"This quiz cannot start: the bank '{title}' has {len(candidates)} live questions and the course needs "
                 f"{count}. Please tell your administrator."
             )
-        chosen.extend(rng.sample(list(candidates), count))
+        chosen.extend(rng.sample(candidates, count))
     rng.shuffle(chosen)
     return [_freeze(candidate, rng) for candidate in chosen]

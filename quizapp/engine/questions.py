@@ -1,19 +1,35 @@
 """A registry of question types behind one interface: how an answer is checked and graded."""
 from __future__ import annotations
 
+import random
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import Any
 
 from .refusal import Refused
+
+# A question as frozen into an attempt: the options shown (with fresh random ids) and the right answer's parts.
+Snapshot = tuple[list[dict[str, str]], list[str]]
 
 
 class QuestionKind(ABC):
     """One question type: its input control and its grading rule."""
 
     name: str
-    input_type: str  # "radio" or "checkbox"
+    input_type: str  # "radio", "checkbox" or "select"
+    analysed = True  # item analysis counts how often each option is chosen
 
-    def clean(self, option_ids: Sequence[str], answer: Sequence[str]) -> list[str]:
+    def freeze(self, options: Sequence[dict[str, Any]], rng: random.Random) -> Snapshot:
+        """The options shuffled, each with a fresh random id, and the ids of the right ones."""
+        shuffled = list(options)
+        rng.shuffle(shuffled)
+        # Random ids: the browser cannot tell options apart from their ids, and an id is never valid elsewhere.
+        frozen = [_snapshot(secrets.token_urlsafe(9), option) for option in shuffled]
+        return frozen, [f["id"] for f, option in zip(frozen, shuffled, strict=True) if option.get("correct")]
+
+    def clean(self, option_ids: Sequence[str], answer: Sequence[str],
+              options: Sequence[dict[str, Any]] = ()) -> list[str]:
         """Return the answer as a de-duplicated list in option order, or raise Refused."""
         chosen = set(answer)
         unknown = chosen - set(option_ids)
@@ -63,7 +79,20 @@ class MultipleResponse(QuestionKind):
         return answer is not None and set(answer) == set(correct_ids)
 
 
-REGISTRY: dict[str, QuestionKind] = {kind.name: kind for kind in (SingleChoice(), TrueFalse(), MultipleResponse())}
+def _snapshot(option_id: str, option: dict[str, Any]) -> dict[str, str]:
+    # Per-answer feedback rides with its option, to be shown in the review beside the option when chosen.
+    feedback = option.get("feedback")
+    return {"id": option_id, "text": option["text"], **({"feedback": feedback} if feedback else {})}
+
+
+def _registry() -> dict[str, QuestionKind]:
+    from .assignments import Matching, Ordering  # they build on QuestionKind, defined above
+
+    kinds = (SingleChoice(), TrueFalse(), MultipleResponse(), Matching(), Ordering())
+    return {kind.name: kind for kind in kinds}
+
+
+REGISTRY: dict[str, QuestionKind] = _registry()
 
 
 def kind_of(type_name: str) -> QuestionKind:

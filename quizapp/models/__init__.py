@@ -3,7 +3,7 @@ from ..db import Base
 from .attempts import Attempt, AttemptQuestion, AttemptState, FinishReason
 from .audit import AuditEvent
 from .bank_reviews import BankEdition, BankReviewAlert
-from .banks import Question, QuestionBank, QuestionType
+from .banks import Question, QuestionBank, QuestionImage, QuestionType
 from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
 from .join import JoinLink, JoinRequest, JoinState
@@ -34,6 +34,7 @@ __all__ = [
     "OrgSettings",
     "Question",
     "QuestionBank",
+    "QuestionImage",
     "QuestionType",
     "ReminderLog",
     "Role",

@@ -94,6 +94,7 @@ class AttemptQuestion(Base):
     explanation: Mapped[str] = mapped_column(Text)
     source_title: Mapped[str] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(Text)
+    images: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list, server_default="[]")
     answer: Mapped[list[str] | None] = mapped_column(JSON)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     correct: Mapped[bool | None] = mapped_column(Boolean)

@@ -17,6 +17,7 @@ from ..engine.draw import Candidate, draw
 from ..engine.questions import kind_of, score
 from ..engine.refusal import Refused
 from ..models import Attempt, AttemptQuestion, AttemptState, Course, FinishReason, Question, User
+from ..models.banks import QuestionStatus
 
 # Called with (session, attempt, now) when an attempt passes; certificates hook in here.
 OnPass = Callable[[Session, Attempt, datetime], object]
@@ -43,7 +44,9 @@ def _candidates(session: Session, course: Course) -> list[tuple[str, list[Candid
                                                       Question.superseded_at.is_(None),
                                                       Question.retired_at.is_(None))).all()
         pools.append((link.bank.title, [Candidate(q.id, q.type, q.prompt, q.options, q.explanation,
-                                                  q.source_title, q.source_url) for q in live], link.question_count))
+                                                  q.source_title, q.source_url, q.status == QuestionStatus.READY,
+                                                  q.images or [])
+                                        for q in live], link.question_count))
     return pools
 
 
@@ -58,7 +61,8 @@ def new_attempt(session: Session, user: User, course: Course, now: datetime, rng
                                          options=d.options,
                                          correct_option_ids=d.correct_option_ids,
                                          explanation=d.explanation, source_title=d.source_title,
-                                         source_url=d.source_url) for i, d in enumerate(drawn, start=1)]
+                                         source_url=d.source_url, images=d.images)
+                          for i, d in enumerate(drawn, start=1)]
     session.add(attempt)
     return attempt
 
@@ -99,8 +103,9 @@ def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None
         raise Refused(reason)
     if item is None or item.attempt_id != attempt.id:
         raise Refused("That question is not part of this quiz.")
-    cleaned = kind_of(item.type).clean([o["id"] for o in item.options], option_ids)
-    mask = choice_mask(item.options, cleaned)
+    kind = kind_of(item.type)
+    cleaned = kind.clean([o["id"] for o in item.options], option_ids, item.options)
+    mask = choice_mask(item.options, cleaned) if kind.analysed else None
     still_open = select(Attempt.id).where(
         Attempt.id == attempt.id,
         Attempt.state == AttemptState.IN_PROGRESS.value,

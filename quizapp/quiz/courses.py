@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..engine.review import DEFAULT_FAILED_REVIEW, FailedReview
 from ..models import Course, CourseBank, Question, QuestionBank, StaffGroup
+from ..models.banks import QuestionStatus
 
 
 class CourseError(ValueError):
@@ -37,9 +38,10 @@ class CourseInput:
 
 
 def live_counts(session: Session) -> dict[int, int]:
-    """Live questions per bank id, in one query."""
+    """Live questions that can be drawn (drafts are not counted) per bank id, in one query."""
     rows = session.execute(select(Question.bank_id, func.count()).where(
-        Question.superseded_at.is_(None), Question.retired_at.is_(None)).group_by(Question.bank_id))
+        Question.superseded_at.is_(None), Question.retired_at.is_(None),
+        Question.status == QuestionStatus.READY.value).group_by(Question.bank_id))
     return dict(rows.all())
 
 

@@ -80,8 +80,11 @@
     }
   }
 
+  // Ticked options, and for matching and ordering each select's "item=value" (one select per item).
   function chosen(fieldset) {
-    return Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (i) { return i.value; });
+    var picked = Array.prototype.map.call(fieldset.querySelectorAll("input:checked"), function (i) { return i.value; });
+    Array.prototype.forEach.call(fieldset.querySelectorAll("select"), function (s) { if (s.value) { picked.push(s.value); } });
+    return picked;
   }
 
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
@@ -194,6 +197,10 @@
       if (!fieldset) { delete waiting[id]; return; }
       Array.prototype.forEach.call(fieldset.querySelectorAll("input"), function (input) {
         input.checked = waiting[id].indexOf(input.value) >= 0;
+      });
+      Array.prototype.forEach.call(fieldset.querySelectorAll("select"), function (select) {
+        var kept = Array.prototype.filter.call(select.options, function (o) { return o.value && waiting[id].indexOf(o.value) >= 0; });
+        select.value = kept.length ? kept[0].value : "";
       });
       questionStatus(id, "Not saved yet: will retry", true);
     });

@@ -1,13 +1,14 @@
 """Home and health check."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..models import QuestionImage
 from .permissions import PUBLIC, SIGNED_IN, allow
 
 bp = Blueprint("main", __name__)
@@ -33,6 +34,18 @@ def index() -> Response:
 def home() -> str:
     """The signed-in landing page."""
     return render_template("home.html")
+
+
+@bp.route("/question-images/<digest>.png")
+@allow(SIGNED_IN)
+def question_image(digest: str) -> Response:
+    """An image shown with a question (re-encoded PNG, named by its SHA-256), for anyone signed in."""
+    image = db.session.scalar(select(QuestionImage).where(QuestionImage.sha256 == digest)) or abort(404)
+    response = Response(image.data, mimetype=image.media_type)
+    # Named by its content, so it never changes: keep it in this browser only (quiz images are not public).
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    return response
 
 
 @bp.route("/healthz")

@@ -19,7 +19,7 @@ GOOD = """::up-001::Who should a member of staff tell first about a safeguarding
 
 ::up-002::Staff may promise a pupil to keep a disclosure secret.{F####Never promise secrecy: pass it on.}
 """
-BROKEN = "::up-001::Describe what you would do.{}\n\n::up-002::Pick one{=a ~b ~c}\n"
+BROKEN = "::up-001::Pick one{=a ~b ~c\n\n::up-002::Pick one{=a ~A ~c}\n"
 
 
 def _upload(page: Any, path: Path, bank_id: str) -> None:

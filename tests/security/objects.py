@@ -16,7 +16,18 @@ from sqlalchemy.orm import Session
 
 from quizapp.db import utcnow
 from quizapp.extensions import db
-from quizapp.models import Course, JoinLink, JoinRequest, OidcLink, OidcProvider, QuestionBank, School, StaffGroup, User
+from quizapp.models import (
+    Course,
+    JoinLink,
+    JoinRequest,
+    OidcLink,
+    OidcProvider,
+    QuestionBank,
+    QuestionImage,
+    School,
+    StaffGroup,
+    User,
+)
 from quizapp.people.join_links import link_token
 from quizapp.people.secrets import encrypt_secret
 from quizapp.people.tokens import Purpose, make_token
@@ -27,6 +38,8 @@ from ..factories import certify, make_cast, make_course
 # so a state-changing request by an allowed role cannot change what a refused one would see.
 ROLES = ("anonymous", "other_staff", "other_dsl", "staff", "dsl", "admin")
 WHERE = "url_values() in tests/security/objects.py"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,7 @@ class Cast:
     join_link_id: int = 0
     join_request_id: int = 0
     join_token: str = ""
+    image_digest: str = ""
 
 
 def seed(session: Session, *, first_name: str | None = None, last_name: str = "Tester",
@@ -66,7 +80,8 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
     provider = OidcProvider(label="Sign in with Example", issuer="https://id.example", client_id="quizapp",
                             client_secret_encrypted=encrypt_secret(secret, "s3cret"), domains="example.org")
     link = OidcLink(user=people["staff"], issuer="https://id.example", subject="staff", email=people["staff"].email)
-    session.add_all([provider, link])
+    image = QuestionImage(sha256="a" * 64, media_type="image/png", data=PNG, size_bytes=len(PNG), width=1, height=1)
+    session.add_all([provider, link, image])
     join_link, join_request = _join(session, school, people["dsl"], now)
     session.commit()
     return Cast(people={k: u.id for k, u in people.items()}, emails={k: u.email for k, u in people.items()},
@@ -74,7 +89,7 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
                 bank_slug=bank.slug, school_id=school.id, group_id=group.id,
                 invite_token=tokens[Purpose.INVITE], reset_token=tokens[Purpose.RESET], provider_id=provider.id,
                 link_id=link.id, join_link_id=join_link.id, join_request_id=join_request.id,
-                join_token=link_token(secret, join_link))
+                join_token=link_token(secret, join_link), image_digest=image.sha256)
 
 
 def _join(session: Session, school: School, dsl: User, now: datetime) -> tuple[JoinLink, JoinRequest]:
@@ -118,6 +133,7 @@ def url_values(cast: Cast) -> dict[str, Any]:
         "join_link_id": cast.join_link_id,
         "join_request_id": cast.join_request_id,
         "join.join:token": cast.join_token,
+        "digest": cast.image_digest,
     }
 
 

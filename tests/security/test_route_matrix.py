@@ -41,6 +41,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "main.index": PUBLIC,
     "main.home": SIGNED_IN,
     "main.healthz": PUBLIC,
+    "main.question_image": SIGNED_IN,
     "auth.sign_in": PUBLIC,
     "auth.sign_out": SIGNED_IN,
     "oidc.start": PUBLIC,

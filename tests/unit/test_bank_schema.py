@@ -110,8 +110,8 @@ def test_single_needs_exactly_one_correct_option_at_its_line() -> None:
 
 
 @pytest.mark.parametrize(("kind", "options", "message"), [
-    ("single", [{"text": "A", "correct": True}, {"text": "B"}], "single needs 3 to 6 options (found 2)"),
-    ("single", [{"text": str(n), "correct": n == 0} for n in range(7)], "single needs 3 to 6 options (found 7)"),
+    ("single", [{"text": "A", "correct": True}], "single needs 2 to 6 options (found 1)"),
+    ("single", [{"text": str(n), "correct": n == 0} for n in range(7)], "single needs 2 to 6 options (found 7)"),
     ("single", [{"text": "A"}, {"text": "B"}, {"text": "C"}], "single needs exactly one correct option (found 0)"),
     ("multiple", [{"text": "A"}, {"text": "B"}, {"text": "C"}],
      "multiple needs at least one correct option (found none)"),
@@ -291,7 +291,8 @@ def test_type_and_correct_values_in_plain_words() -> None:
     data["questions"][1]["options"][0]["correct"] = "maybe"
     data["questions"][2]["tags"] = "signs"
     messages = [e.message for e in errors_for(to_yaml(data))]
-    assert "type must be one of 'single', 'multiple' or 'true_false' (found 'singel')" in messages
+    assert ("type must be one of 'single', 'multiple', 'true_false', 'matching' or 'ordering' (found 'singel')"
+            in messages)
     assert "option 1: correct must be true or false (found 'maybe')" in messages
     assert "tags must be a list (found 'signs')" in messages
     assert not any("Input should" in m for m in messages)
@@ -419,3 +420,18 @@ def test_quick_reader_leaves_unusual_yaml_to_the_careful_reader(text: str) -> No
 
     with pytest.raises(loader._Unusual):
         loader._build(yaml.parse(text, Loader=loader._TextLoader))
+
+
+def test_bank_files_stay_strict_about_what_makes_a_draft() -> None:
+    """`banks validate` refuses what an upload would take as a draft: no explanation, the placeholder source."""
+    data = with_question(0, explanation="   ", source="imported")
+    data["sources"].append({"id": "imported", "title": "Imported from x.gift"})
+    text = to_yaml(data)
+    assert [(e.line, e.message) for e in errors_for(text)] == [
+        (line_of(text, "explanation:"), "explanation must not be empty"),
+        (line_of(text, "source: imported"), "source 'imported' is the placeholder an import gives a question that "
+                                            "cites none: cite a real source")]
+    from quizapp.banks import read_bank
+
+    draft = read_bank(text, "yaml", filename="test-bank.yaml").drafts
+    assert [(e.question_id, e.message) for e in draft] == [("q-001", "Needs an explanation; Needs a source")]

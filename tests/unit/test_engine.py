@@ -111,3 +111,52 @@ def test_draw_shuffles_options() -> None:
 def test_draw_refuses_when_a_bank_is_too_small() -> None:
     with pytest.raises(Refused, match="'A' has 2 live questions and the course needs 3"):
         draw([("A", _pool(2), 3)], random.Random(0))
+
+
+def test_a_draft_is_never_drawn() -> None:
+    pool = [*_pool(3), *[Candidate(10 + i, "single", f"Draft {i}", [{"text": "right", "correct": True},
+                                                                      {"text": "wrong"}], "", "Imported", None,
+                                   ready=False) for i in range(20)]]
+    for seed in range(50):
+        assert {d.question_id for d in draw([("A", pool, 3)], random.Random(seed))} == {0, 1, 2}
+    with pytest.raises(Refused, match="the bank 'A' has 3 live questions and the course needs 4"):
+        draw([("A", pool, 4)], random.Random(1))
+
+
+MATCHING = [{"text": "DSL", "match": "Lead"}, {"text": "LADO", "match": "Officer"},
+            {"text": "Deputy", "match": "Lead"}]
+ORDERING = [{"text": "Listen"}, {"text": "Reassure"}, {"text": "Record"}]
+
+
+def test_matching_is_shuffled_apart_and_graded_all_or_nothing() -> None:
+    kind = kind_of("matching")
+    options, correct = kind.freeze(MATCHING, random.Random(3))
+    items = [o for o in options if o["role"] == "item"]
+    answers = {o["text"]: o["id"] for o in options if o["role"] == "choice"}
+    assert sorted(answers) == ["Lead", "Officer"]  # a shared answer is offered once
+    right = [f"{i['id']}={answers[{'DSL': 'Lead', 'LADO': 'Officer', 'Deputy': 'Lead'}[i['text']]]}" for i in items]
+    assert sorted(correct) == sorted(right)
+    assert kind.clean([], list(reversed(right)), options) == right  # item order, whatever order they came in
+    assert kind.grade(correct, right) is True
+    assert kind.grade(correct, right[:2]) is False  # one item left unanswered
+    first, value = right[0].split("=")
+    other = next(v for v in answers.values() if v != value)
+    swapped = [f"{first}={other}", *right[1:]]
+    assert kind.grade(correct, swapped) is False
+    with pytest.raises(Refused, match="not one of this question's options"):
+        kind.clean([], [f"{items[0]['id']}=nonsense"], options)
+    with pytest.raises(Refused, match="one answer for each item"):
+        kind.clean([], [right[0], right[0]], options)
+
+
+def test_ordering_is_never_shown_in_order_and_needs_every_position_right() -> None:
+    kind = kind_of("ordering")
+    for seed in range(20):
+        options, correct = kind.freeze(ORDERING, random.Random(seed))
+        assert [o["text"] for o in options] != ["Listen", "Reassure", "Record"]
+        by_text = {o["text"]: o["id"] for o in options}
+        right = [f"{by_text[t]}={n}" for n, t in enumerate(["Listen", "Reassure", "Record"], start=1)]
+        assert sorted(correct) == sorted(right) and kind.grade(correct, right) is True
+    assert kind.grade(correct, [r.replace("=1", "=2") for r in right]) is False
+    with pytest.raises(Refused):
+        kind.clean([], [f"{options[0]['id']}=4"], options)

@@ -60,3 +60,36 @@ def test_option_ids_column_is_dropped_and_comes_back_filled_on_downgrade(databas
         db.dispose(app)
     assert {row.id: row.option_ids for row in rows if row.attempt_id == running_id} == expected
     assert all(row.option_ids is None for row in rows if row.attempt_id != running_id)
+
+
+def test_drafts_migration_marks_old_imports_and_retires_what_cannot_go_back(database_url: str,
+                                                                            tmp_path: Path) -> None:
+    """c4d8e2f6a913: questions imported with only the placeholder source become drafts; downgrade retires the rest."""
+    backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    insert = ("INSERT INTO question (bank_id, qid, version, type, prompt, options, explanation, source_id, "
+              "source_title, tags, content_hash, created_at) VALUES (:bank, :qid, 1, 'single', 'P?', '[]', :why, "
+              ":source, 'S', '[]', :qid, CURRENT_TIMESTAMP)")
+    with temporary_database(backend, tmp_path) as url:
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+        with app.app_context():
+            upgrade("b7e2c4a91d05")
+            session = db.session
+            bank = session.execute(text("INSERT INTO question_bank (slug, title, edition, summary, learning, sources, "
+                                        "content_hash, imported_at, created_at) VALUES ('b', 'B', '2026-01', '', '', "
+                                        "'[]', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id")).scalar()
+            for qid, source in (("cited", "kcsie"), ("placeholder", "imported")):
+                session.execute(text(insert), {"bank": bank, "qid": qid, "why": "Because.", "source": source})
+            session.commit()
+            upgrade()
+            status = dict(session.execute(text("SELECT qid, status FROM question")).all())
+            draft = insert.replace("created_at)", "created_at, status)").replace("CURRENT_TIMESTAMP)",
+                                                                                 "CURRENT_TIMESTAMP, 'draft')")
+            session.execute(text(draft), {"bank": bank, "qid": "unexplained", "why": "", "source": "imported"})
+            session.commit()
+            downgrade("b7e2c4a91d05")
+            retired = dict(session.execute(text("SELECT qid, retired_at IS NOT NULL FROM question")).all())
+            session.close()
+            upgrade()
+        db.dispose(app)
+    assert status == {"cited": "ready", "placeholder": "draft"}
+    assert retired == {"cited": False, "placeholder": False, "unexplained": True}

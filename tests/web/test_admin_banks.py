@@ -111,7 +111,7 @@ def test_admin_upload_previews_then_applies(app: Flask, client: FlaskClient, peo
 
 def test_admin_upload_with_errors_lists_them_by_line(client: FlaskClient, people: dict) -> None:
     _admin(client, people)
-    bad = "::gq-001::Essay please{}\n\n::gq-002::Pick one{=a ~b ~c}\n"
+    bad = "::gq-001::Essay please{}\n\n::gq-002::Pick one{=a ~A ~c}\n"  # not skipped: the box is not ticked
     data = {"file": (io.BytesIO(bad.encode()), "bad.gift"), "bank_id": "bad", "title": "Bad"}
     response = client.post("/admin/banks/upload", data=data, content_type="multipart/form-data")
     html = response.get_data(as_text=True)

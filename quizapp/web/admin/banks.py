@@ -39,7 +39,8 @@ class UploadForm(FlaskForm):
                          + [SelectChoice(f, f) for f in FORMATS])
     bank_id = StringField("Bank id (GIFT, Moodle XML and Aiken only)")
     title = StringField("Bank title (GIFT, Moodle XML and Aiken only)")
-    skip_unsupported = BooleanField("Skip question types that are not supported and import the rest")
+    skip_unsupported = BooleanField("Leave out question types that are not supported and import the rest",
+                                    default=True)
 
 
 class ConfirmUploadForm(FlaskForm):
@@ -144,12 +145,12 @@ def bank_upload() -> str | WzResponse | tuple[str, int]:
     except ValueError as exc:
         form.file.errors = [str(exc)]
         return _banks_with(form), 400
-    return _preview(payload, result.skipped, ConfirmUploadForm(payload=_serializer().dumps(payload)))
+    return _preview(payload, result, ConfirmUploadForm(payload=_serializer().dumps(payload)))
 
 
-def _preview(payload: dict[str, object], skipped: list[Any], confirm: ConfirmUploadForm) -> str:
-    report = plan_import(db.session, _read(payload).bank)
-    return render_template("admin/bank_preview.html", errors=[], skipped=skipped, report=report,
+def _preview(payload: dict[str, object], result: ReadResult, confirm: ConfirmUploadForm) -> str:
+    report = plan_import(db.session, result.bank)
+    return render_template("admin/bank_preview.html", errors=[], result=result, report=report,
                            filename=payload["filename"], confirm=confirm, ask_edition=needs_edition(report))
 
 
@@ -180,7 +181,7 @@ def bank_apply() -> str | WzResponse:
         if problems:
             for name, message in problems:
                 getattr(form, name).errors = [*getattr(form, name).errors, message]
-            return _preview(payload, result.skipped, form), 400  # type: ignore[return-value]
+            return _preview(payload, result, form), 400  # type: ignore[return-value]
     moment = now()
     report = apply_import(db.session, result.bank, moment)
     if needs_edition(report):

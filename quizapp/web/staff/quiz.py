@@ -49,7 +49,8 @@ def _answers_from_form() -> dict[int, list[str]]:
     answers: dict[int, list[str]] = {}
     for key in request.form:
         if key.startswith("q") and key[1:].isdigit():
-            answers[int(key[1:])] = request.form.getlist(key)
+            # A select left at "Choose a match" sends an empty value: nothing chosen for that item yet.
+            answers[int(key[1:])] = [value for value in request.form.getlist(key) if value]
     return answers
 
 
@@ -145,4 +146,5 @@ def result(attempt_id: int) -> str | Response:
         select(Certificate).where(Certificate.attempt_id == attempt.id).order_by(Certificate.id.desc()).limit(1)
     )
     shows = review_shows(attempt.course.failed_review, bool(attempt.passed), attempt.user_id == current_user.id)
-    return render_template("staff/result.html", attempt=attempt, certificate=certificate, shows=shows)
+    return render_template("staff/result.html", attempt=attempt, certificate=certificate, shows=shows,
+                           kind_of=kind_of)
