@@ -7,6 +7,7 @@ from .banks import Question, QuestionBank, QuestionType
 from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
 from .oidc import OidcLink, OidcProvider
+from .policies import Policy, PolicyAcknowledgement, PolicyRequirement, PolicyReviewAlert, PolicyVersion
 from .reminders import ReminderLog
 from .settings import OrgSettings
 from .users import Role, School, StaffGroup, User
@@ -28,6 +29,11 @@ __all__ = [
     "OidcLink",
     "OidcProvider",
     "OrgSettings",
+    "Policy",
+    "PolicyAcknowledgement",
+    "PolicyRequirement",
+    "PolicyReviewAlert",
+    "PolicyVersion",
     "Question",
     "QuestionBank",
     "QuestionType",

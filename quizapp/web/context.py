@@ -22,6 +22,7 @@ NAV = [
     ("dsl.item_analysis", "Common mistakes", {"dsl"}),
     ("admin.users", "Users", {"admin"}),
     ("admin.courses", "Courses", {"admin"}),
+    ("admin.policies", "Policies", {"admin"}),
     ("admin.banks", "Question banks", {"admin"}),
     ("admin.certificates", "Certificates", {"dsl", "admin"}),
     ("admin.settings", "Settings", {"admin"}),

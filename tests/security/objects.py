@@ -6,6 +6,7 @@ the route tests fail and name it, so a new kind of object cannot go untested.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.db import utcnow
 from quizapp.extensions import db
-from quizapp.models import Course, OidcLink, OidcProvider, QuestionBank, School, StaffGroup, User
+from quizapp.models import Course, OidcLink, OidcProvider, Policy, QuestionBank, School, StaffGroup, User
 from quizapp.people.secrets import encrypt_secret
 from quizapp.people.tokens import Purpose, make_token
 
@@ -44,6 +45,8 @@ class Cast:
     reset_token: str
     provider_id: int = 0
     link_id: int = 0
+    policy_id: int = 0
+    policy_version_id: int = 0
 
 
 def seed(session: Session, *, first_name: str | None = None, last_name: str = "Tester",
@@ -62,12 +65,25 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
                             client_secret_encrypted=encrypt_secret(secret, "s3cret"), domains="example.org")
     link = OidcLink(user=people["staff"], issuer="https://id.example", subject="staff", email=people["staff"].email)
     session.add_all([provider, link])
+    policy = seed_policy(session, people["admin"], now)
     session.commit()
     return Cast(people={k: u.id for k, u in people.items()}, emails={k: u.email for k, u in people.items()},
                 course_id=course.id, attempt_id=cert.attempt_id, certificate_id=cert.id, certificate_code=cert.code,
                 bank_slug=bank.slug, school_id=school.id, group_id=group.id,
                 invite_token=tokens[Purpose.INVITE], reset_token=tokens[Purpose.RESET], provider_id=provider.id,
-                link_id=link.id)
+                link_id=link.id, policy_id=policy.id, policy_version_id=policy.versions[0].id)
+
+
+def seed_policy(session: Session, admin: User, now: datetime) -> Policy:
+    """A PDF policy every member of staff must read, published through the real operation."""
+    from quizapp.policies.documents import check_pdf
+    from quizapp.policies.publish import PolicyInput, VersionInput, create_policy
+
+    from ..pdfs import tiny_pdf
+
+    return create_policy(session, PolicyInput("Child protection policy", "Headteacher", True, 14,
+                                              now.date() + timedelta(days=300)),
+                         VersionInput("1.0", now.date(), check_pdf(tiny_pdf("Child protection"))), admin, now)
 
 
 def url_values(cast: Cast) -> dict[str, Any]:
@@ -96,6 +112,8 @@ def url_values(cast: Cast) -> dict[str, Any]:
         "oidc.start:key": "env",
         "provider_id": cast.provider_id,
         "link_id": cast.link_id,
+        "policy_id": cast.policy_id,
+        "version_id": cast.policy_version_id,
     }
 
 
