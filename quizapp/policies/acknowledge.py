@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..models import Policy, PolicyAcknowledgement, PolicyVersion, Role, User
 from .standing import PolicyBook, PolicyCell, PolicyStatus, acknowledgements, in_effect, status_for
@@ -79,4 +79,5 @@ def acknowledge(session: Session, user: User, version: PolicyVersion, sha256: st
 def history(session: Session, user_id: int) -> list[PolicyAcknowledgement]:
     """Every acknowledgement the person made, newest first (older versions stay in the history)."""
     return list(session.scalars(select(PolicyAcknowledgement).where(PolicyAcknowledgement.user_id == user_id)
+                                .options(joinedload(PolicyAcknowledgement.version).joinedload(PolicyVersion.policy))
                                 .order_by(PolicyAcknowledgement.at.desc(), PolicyAcknowledgement.id.desc())))

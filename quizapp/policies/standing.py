@@ -52,6 +52,15 @@ class PolicyCell:
         """The colour class suffix (ok, warn, bad, none)."""
         return TAGS[self.status]
 
+    @property
+    def date_shown(self) -> date | None:
+        """The date behind the status: the deadline while due or overdue, else the day it was acknowledged."""
+        if self.due_by is not None:
+            return self.due_by
+        if self.status is PolicyStatus.ACKNOWLEDGED and self.acknowledged_at is not None:
+            return self.acknowledged_at.date()
+        return None
+
 
 @dataclass(frozen=True)
 class Acknowledged:
