@@ -130,7 +130,9 @@ def reminders_send(dry_run: bool) -> None:
     plan = plan_reminders(db.session, moment, settings.due_soon_days)
     if dry_run:
         for person in plan.learners:
-            click.echo(f"  {person.email}: " + "; ".join(f"{c.title} ({c.describe()})" for c in person.courses))
+            lines = [f"{c.title} ({c.describe()})" for c in person.courses] + [
+                f"{p.title} ({p.describe()})" for p in person.policies]
+            click.echo(f"  {person.email}: " + "; ".join(lines))
         for digest in plan.digests:
             click.echo(f"  DSL digest to {digest.dsl.email}: {len(digest.people)} at {digest.school_name}")
         db.session.rollback()

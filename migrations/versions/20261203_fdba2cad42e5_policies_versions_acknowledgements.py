@@ -1,4 +1,4 @@
-"""policies to read and acknowledge: policy, policy_requirement, policy_version, policy_acknowledgement, alerts
+"""policies to read and acknowledge: policy, its requirements, versions, acknowledgements, review alerts, reminders
 
 Revision ID: fdba2cad42e5
 Revises: b7e2c4a91d05
@@ -108,10 +108,27 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_policy_review_alert')),
         sa.UniqueConstraint('policy_id', 'user_id', 'kind', 'review_by', name='policy_user_kind_review_by'),
     )
+    op.create_table(
+        'policy_reminder_log',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('policy_id', sa.Integer(), nullable=False),
+        sa.Column('status', sa.String(length=8), nullable=False),
+        sa.Column('sent_at', quizapp.db.UTCDateTime(), nullable=False),
+        sa.CheckConstraint("status IN ('sent', 'failed')", name=op.f('ck_policy_reminder_log_status_valid')),
+        sa.ForeignKeyConstraint(['policy_id'], ['policy.id'], name=op.f('fk_policy_reminder_log_policy_id_policy')),
+        sa.ForeignKeyConstraint(['user_id'], ['user_account.id'],
+                                name=op.f('fk_policy_reminder_log_user_id_user_account')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_policy_reminder_log')),
+    )
+    op.create_index('ix_policy_reminder_log_user_policy_sent', 'policy_reminder_log',
+                    ['user_id', 'policy_id', 'sent_at'], unique=False)
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_index('ix_policy_reminder_log_user_policy_sent', table_name='policy_reminder_log')
+    op.drop_table('policy_reminder_log')
     op.drop_table('policy_review_alert')
     op.drop_index('ix_policy_acknowledgement_user_at', table_name='policy_acknowledgement')
     op.drop_table('policy_acknowledgement')

@@ -7,7 +7,14 @@ from .banks import Question, QuestionBank, QuestionType
 from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
 from .oidc import OidcLink, OidcProvider
-from .policies import Policy, PolicyAcknowledgement, PolicyRequirement, PolicyReviewAlert, PolicyVersion
+from .policies import (
+    Policy,
+    PolicyAcknowledgement,
+    PolicyReminderLog,
+    PolicyRequirement,
+    PolicyReviewAlert,
+    PolicyVersion,
+)
 from .reminders import ReminderLog
 from .settings import OrgSettings
 from .users import Role, School, StaffGroup, User
@@ -31,6 +38,7 @@ __all__ = [
     "OrgSettings",
     "Policy",
     "PolicyAcknowledgement",
+    "PolicyReminderLog",
     "PolicyRequirement",
     "PolicyReviewAlert",
     "PolicyVersion",

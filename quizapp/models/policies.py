@@ -132,3 +132,19 @@ class PolicyReviewAlert(Base):
     review_by: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(8))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PolicyReminderLog(Base):
+    """One reminder about a policy e-mailed (or attempted) to one person, so nobody is reminded twice in a week."""
+
+    __tablename__ = "policy_reminder_log"
+    __table_args__ = (
+        CheckConstraint("status IN ('sent', 'failed')", name="status_valid"),
+        Index("ix_policy_reminder_log_user_policy_sent", "user_id", "policy_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policy.id"))
+    status: Mapped[str] = mapped_column(String(8))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
