@@ -5,14 +5,42 @@ three that load the policies (see policies/standing.py). Requirements are taken 
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, replace
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Policy, User
 from ..policies.standing import PolicyBook, PolicyCell, PolicyStatus, grid
 from .asat import AsAt
-from .matrix import PAGE_SIZE, MatrixFilter, MatrixPage, MatrixRow
+from .matrix import PAGE_SIZE, MatrixFilter, MatrixPage, MatrixRow, base_conditions
+from .requirements import Requirements
+from .summary import percent
+
+COUNTED = (PolicyStatus.ACKNOWLEDGED, PolicyStatus.DUE, PolicyStatus.OVERDUE, PolicyStatus.NOT_YET)
+
+
+@dataclass(frozen=True)
+class PolicyTally:
+    """How the people in view who must read a policy stand on it."""
+
+    policy: Policy
+    counts: Counter[PolicyStatus]
+
+    def count(self, status: PolicyStatus) -> int:
+        """How many people have this status."""
+        return self.counts.get(status, 0)
+
+    @property
+    def readers(self) -> int:
+        """The people in view who must read it."""
+        return sum(self.count(s) for s in COUNTED)
+
+    @property
+    def pct(self) -> int | None:
+        """Percentage of readers who acknowledged it, rounded down (None when nobody must read it)."""
+        return percent(self.count(PolicyStatus.ACKNOWLEDGED), self.readers)
 
 
 def policy_columns(f: MatrixFilter, book: PolicyBook) -> list[Policy]:
@@ -31,10 +59,22 @@ def with_policies(session: Session, rows: list[MatrixRow], f: MatrixFilter, book
     return [replace(r, policy_cells=cells.get(r.person_id, ())) for r in rows]
 
 
-def page_with_policies(session: Session, page: MatrixPage, f: MatrixFilter, book: PolicyBook,
-                       when: AsAt) -> MatrixPage:
-    """The matrix page with its policy columns and cells."""
-    return replace(page, rows=with_policies(session, page.rows, f, book, when), policies=policy_columns(f, book))
+def page_with_policies(session: Session, page: MatrixPage, f: MatrixFilter, book: PolicyBook, when: AsAt,
+                       reqs: Requirements) -> tuple[MatrixPage, list[PolicyTally]]:
+    """The matrix page with its policy columns and cells, and a tally per policy of everyone the filters match.
+
+    Two queries on top of the policies themselves: the people in view, and what they had acknowledged.
+    """
+    columns = policy_columns(f, book)
+    if not columns:
+        return page, []
+    people = session.execute(select(User.id, User.staff_group_id).where(*base_conditions(f, when, reqs))).all()
+    cells = grid(session, book, [(p.id, p.staff_group_id) for p in people], when.day, when.cutoff,
+                 everyone=not f.narrow)
+    tallies = [PolicyTally(policy, Counter(row[i].status for row in cells.values()))
+               for i, policy in enumerate(columns)]
+    rows = [replace(r, policy_cells=cells.get(r.person_id, ())) for r in page.rows]
+    return replace(page, rows=rows, policies=columns), tallies
 
 
 def person_policies(session: Session, book: PolicyBook, person: User, when: AsAt) -> list[tuple[Policy, PolicyCell]]:

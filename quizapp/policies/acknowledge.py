@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import Policy, PolicyAcknowledgement, PolicyVersion, Role, User
@@ -66,14 +67,25 @@ def acknowledge(session: Session, user: User, version: PolicyVersion, sha256: st
         raise AcknowledgeRefused("A newer version of this policy has been published: read it, then confirm.")
     if sha256 != version.sha256:
         raise AcknowledgeRefused("The document changed while you were reading it: read it again, then confirm.")
-    earlier = session.scalar(select(PolicyAcknowledgement).where(
-        PolicyAcknowledgement.user_id == user.id, PolicyAcknowledgement.version_id == version.id))
+    earlier = _earlier(session, user, version)
     if earlier is not None:
         return earlier, False
     ack = PolicyAcknowledgement(user_id=user.id, version_id=version.id, at=now, sha256=version.sha256)
-    session.add(ack)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(ack)
+    except IntegrityError:
+        # Two tabs confirmed at the same moment: the database let one win, and that one stands.
+        earlier = _earlier(session, user, version)
+        if earlier is None:
+            raise
+        return earlier, False
     return ack, True
+
+
+def _earlier(session: Session, user: User, version: PolicyVersion) -> PolicyAcknowledgement | None:
+    return session.scalar(select(PolicyAcknowledgement).where(
+        PolicyAcknowledgement.user_id == user.id, PolicyAcknowledgement.version_id == version.id))
 
 
 def history(session: Session, user_id: int) -> list[PolicyAcknowledgement]:

@@ -20,7 +20,13 @@ from ..compliance.chart import bar_chart
 from ..compliance.exports import file_name, table, to_csv, to_xlsx
 from ..compliance.matrix import MatrixFilter, all_rows, matrix_page
 from ..compliance.person import person_record
-from ..compliance.policy_columns import page_with_policies, person_policies, policy_columns, with_policies
+from ..compliance.policy_columns import (
+    PolicyTally,
+    page_with_policies,
+    person_policies,
+    policy_columns,
+    with_policies,
+)
 from ..compliance.requirements import Requirements, load_requirements
 from ..compliance.status import LABELS
 from ..compliance.summary import COUNTED, summarise
@@ -28,7 +34,7 @@ from ..config import now
 from ..extensions import db
 from ..models import OrgSettings, Role, School, StaffGroup, User
 from ..policies.acknowledge import history as acknowledgement_history
-from ..policies.standing import load_book
+from ..policies.standing import PolicyStatus, load_book
 from .analysis_filters import analyse, csv_response
 from .context import ukdate, ukdatetime
 from .forms import Choice, DayField
@@ -152,15 +158,17 @@ def dashboard() -> str:
     """Summary, chart, trust roll-up (admins) and the matrix, for the chosen day and filters."""
     view = _view()
     page = summary = chart = None
+    policy_tallies: list[PolicyTally] = []
     if view.matrix_filter is not None:
         f, when, reqs = view.matrix_filter, view.when, view.reqs
         number = request.args.get("page", 1, type=int) or 1
         summary = summarise(db.session, f, when, reqs, number)
         page = matrix_page(db.session, f, when, reqs, summary.page_ids, summary.matching, number)
-        page = page_with_policies(db.session, page, f, load_book(db.session), when)
+        page, policy_tallies = page_with_policies(db.session, page, f, load_book(db.session), when, reqs)
         chart = bar_chart([(course.title, tally) for course, tally in summary.courses])
     return render_template("dsl/dashboard.html", view=view, page=page, summary=summary, chart=chart,
-                           statuses=COUNTED, labels=LABELS)
+                           statuses=COUNTED, labels=LABELS, policy_tallies=policy_tallies,
+                           policy_statuses=PolicyStatus)
 
 
 def _export(kind: str) -> BaseResponse:

@@ -132,3 +132,15 @@ def test_policy_columns_cost_the_same_statements_at_two_sizes(app: Flask, world:
     _grow(app, world, people=120)
     assert _counts(app, world) == small
     assert max(small.values()) <= 18, small
+
+
+def test_the_summary_counts_each_policy_for_everyone_the_filters_match(app: Flask, client, world: dict):
+    world = _policies(app, world)
+    sign_in(client, world["admin_email"])
+    rows = table_rows(client.get("/dsl/").get_data(as_text=True), "policy-summary")
+    assert rows[0] == ["Child protection policy", "6", "1 (16 %)", "0", "5", "0"]
+    assert rows[1] == ["Lone working policy", "0", "0 (–)", "0", "0", "0"]  # nobody in support staff
+    dsl = app.test_client()
+    sign_in(dsl, world["dsl_email"])
+    rows = table_rows(dsl.get("/dsl/").get_data(as_text=True), "policy-summary")
+    assert rows[0] == ["Child protection policy", "4", "1 (25 %)", "0", "3", "0"]  # school A only
