@@ -90,6 +90,10 @@ def test_a_material_version_asks_again_and_a_minor_one_carries_over(app, client,
     with app.app_context():
         labels = sorted(a.version.label for a in db.session.scalars(select(PolicyAcknowledgement)))
         assert labels == ["1.0", "2.0"]  # the older acknowledgement stays in the history
+    admin = app.test_client()
+    sign_in(admin, people["admin_email"])
+    listing = admin.get("/admin/policies").get_data(as_text=True)
+    assert "All 3 versions" in listing and "1.1: minor change" in listing and "Typing errors." in listing
 
 
 def test_a_minor_version_needs_a_note_saying_why(app, client, people, clock):

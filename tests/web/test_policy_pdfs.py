@@ -101,3 +101,26 @@ def test_a_pdf_over_the_usual_upload_limit_passes_the_csrf_check(app, people, cl
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     assert _versions(protected) == 1
     db.dispose(protected)
+
+
+def test_a_group_only_pdf_is_not_served_to_other_staff(app, client, people, clock):
+    from quizapp.models import Policy
+
+    from ..factories import get_or_create_group
+
+    sign_in(client, people["admin_email"])
+    _post(client, tiny_pdf())
+    with app.app_context():
+        support = get_or_create_group(db.session, "Support staff")
+        policy = db.session.scalar(select(Policy))
+        policy.all_staff, policy.required_for = False, [support]
+        db.session.commit()
+        policy_id, version_id = policy.id, policy.versions[0].id
+    url = f"/policies/{policy_id}/versions/{version_id}/document"
+    staff = app.test_client()
+    sign_in(staff, people["staff_email"])  # teaching staff: not a reader
+    assert staff.get(url).status_code == 404
+    assert client.get(url).status_code == 200  # the admin may
+    dsl = app.test_client()
+    sign_in(dsl, people["dsl_email"])
+    assert dsl.get(url).status_code == 200
