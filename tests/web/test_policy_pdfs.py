@@ -124,3 +124,11 @@ def test_a_group_only_pdf_is_not_served_to_other_staff(app, client, people, cloc
     dsl = app.test_client()
     sign_in(dsl, people["dsl_email"])
     assert dsl.get(url).status_code == 200
+
+
+def test_other_admin_uploads_keep_the_usual_limit(app, client, people, clock):
+    """The 20 MB room is for policy uploads only: a bank file over the app's limit still gets the usual page."""
+    sign_in(client, people["admin_email"])
+    big = io.BytesIO(b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    response = client.post("/admin/banks/upload", data={"file": (big, "bank.yaml")}, content_type="multipart/form-data")
+    assert response.status_code == 413 and "That file is too large" in response.get_data(as_text=True)
