@@ -92,8 +92,9 @@ def demo_command(if_empty: bool) -> None:
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     from .banks.commands import banks_cli
+    from .policies.commands import policies_cli
 
-    for command in (db_cli, users_cli, attempts_cli, banks_cli, reminders_cli, demo_command):
+    for command in (db_cli, users_cli, attempts_cli, banks_cli, policies_cli, reminders_cli, demo_command):
         app.cli.add_command(command)
 
 
@@ -129,7 +130,9 @@ def reminders_send(dry_run: bool) -> None:
     plan = plan_reminders(db.session, moment, settings.due_soon_days)
     if dry_run:
         for person in plan.learners:
-            click.echo(f"  {person.email}: " + "; ".join(f"{c.title} ({c.describe()})" for c in person.courses))
+            lines = [f"{c.title} ({c.describe()})" for c in person.courses] + [
+                f"{p.title} ({p.describe()})" for p in person.policies]
+            click.echo(f"  {person.email}: " + "; ".join(lines))
         for digest in plan.digests:
             click.echo(f"  DSL digest to {digest.dsl.email}: {len(digest.people)} at {digest.school_name}")
         db.session.rollback()

@@ -17,7 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..models import Course
+from ..models import Course, Policy
 from .matrix import MatrixRow
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -32,14 +32,18 @@ def neutralise(value: Value) -> Value:
     return value
 
 
-def table(rows: Sequence[MatrixRow], courses: Sequence[Course]) -> tuple[list[str], list[list[Value]]]:
-    """Header and rows: the person, then each course's status and the expiry behind it."""
+def table(rows: Sequence[MatrixRow], courses: Sequence[Course],
+          policies: Sequence[Policy] = ()) -> tuple[list[str], list[list[Value]]]:
+    """Header and rows: the person, each course's status and the expiry behind it, then each policy's status."""
     header = PERSON_COLUMNS + [part for c in courses for part in (f"{c.title}: status", f"{c.title}: valid until")]
+    header += [part for p in policies for part in (f"{p.title}: status", f"{p.title}: acknowledged on or due by")]
     body: list[list[Value]] = []
     for row in rows:
         line: list[Value] = [row.last_name, row.first_name, row.email, row.school, row.group]
         for cell in row.cells:
             line += [cell.label, cell.valid_until]
+        for policy_cell in row.policy_cells:
+            line += [policy_cell.label, policy_cell.date_shown]
         body.append(line)
     return [str(neutralise(h)) for h in header], [[neutralise(v) for v in line] for line in body]
 

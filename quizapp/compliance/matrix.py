@@ -8,7 +8,7 @@ sorting run in SQL, through one join on each person's standing (`cells.standing`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol
 
@@ -27,7 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from ..models import Course, School, StaffGroup, User
+from ..models import Course, Policy, School, StaffGroup, User
+from ..policies.standing import PolicyCell
 from .asat import AsAt, UserIds, held_certificates, present, running_attempts
 from .cells import URGENCY, population, required_cells, standing
 from .requirements import Requirements
@@ -120,6 +121,8 @@ class MatrixRow:
     school: str
     group: str
     cells: tuple[Cell, ...]
+    staff_group_id: int | None = None
+    policy_cells: tuple[PolicyCell, ...] = ()  # one per PolicyBook.columns, after the courses
 
     @property
     def full_name(self) -> str:
@@ -136,6 +139,7 @@ class MatrixPage:
     total: int
     page: int
     pages: int
+    policies: list[Policy] = field(default_factory=list)
 
 
 def base_conditions(f: MatrixFilter, when: AsAt, reqs: Requirements) -> list[ColumnElement[bool]]:
@@ -228,7 +232,7 @@ def build_rows(session: Session, people: Sequence[PersonRow], columns: Sequence[
             status = status_for(held.get(key), key in running, when.day, when.due_soon_days)
             cells.append(Cell(course.id, status, held.get(key)))
         rows.append(MatrixRow(p.id, p.first_name, p.last_name, p.email, p.school or "", p.group or "",
-                              tuple(cells)))
+                              tuple(cells), p.staff_group_id))
     return rows
 
 

@@ -13,6 +13,7 @@ from ..db import utcnow
 from ..models import OrgSettings, Role, School, StaffGroup, User
 from ..people.accounts import hash_password
 from .history import seed_history
+from .policies import seed_policies
 
 CREDENTIALS_FILE = "demo-credentials.txt"
 GROUPS = ["Teaching staff", "Support staff", "Volunteers", "Safeguarding team", "Office and site staff"]
@@ -108,6 +109,7 @@ def seed_demo(session: Session, instance_path: str, *, if_empty: bool, productio
     )
     session.flush()
     seed_history(session, now or utcnow(), base_url)
+    seed_policies(session, now or utcnow())
     text = _credentials_text(password)
     _save_credentials(path, text)
     return "Demo school seeded.\n" + text

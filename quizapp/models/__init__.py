@@ -8,6 +8,14 @@ from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
 from .join import JoinLink, JoinRequest, JoinState
 from .oidc import OidcLink, OidcProvider
+from .policies import (
+    Policy,
+    PolicyAcknowledgement,
+    PolicyReminderLog,
+    PolicyRequirement,
+    PolicyReviewAlert,
+    PolicyVersion,
+)
 from .reminders import ReminderLog
 from .settings import OrgSettings
 from .users import Role, School, StaffGroup, User
@@ -32,6 +40,12 @@ __all__ = [
     "OidcLink",
     "OidcProvider",
     "OrgSettings",
+    "Policy",
+    "PolicyAcknowledgement",
+    "PolicyReminderLog",
+    "PolicyRequirement",
+    "PolicyReviewAlert",
+    "PolicyVersion",
     "Question",
     "QuestionBank",
     "QuestionImage",

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from ..compliance.status import Status, status_for
 from ..models import Attempt, AttemptState, Certificate, Course, CourseRequirement, ReminderLog, Role, School, User
 from .mail import MailSettings, Outgoing, deliver
 from .messages import compose_or_reason, external_url
+from .policy_reminders import DuePolicy, due_policies, policy_logs, recently_reminded
 
 DUE_STATUSES = (Status.DUE_SOON, Status.EXPIRED, Status.NOT_STARTED)
 THROTTLE = timedelta(days=7)
@@ -52,6 +54,7 @@ class DuePerson:
     school_id: int | None
     school_name: str | None
     courses: list[DueCourse] = field(default_factory=list)
+    policies: list[DuePolicy] = field(default_factory=list)  # policies to read and acknowledge
 
     @property
     def full_name(self) -> str:
@@ -87,12 +90,14 @@ class Summary:
     digests: int = 0
     throttled: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    policies: int = 0
 
     def describe(self, dry_run: bool = False) -> str:
         """One line for the CLI and the page."""
         verb = "Would send" if dry_run else "Sent"
+        policies = f", {self.policies} polic{'y' if self.policies == 1 else 'ies'}" if self.policies else ""
         text = (f"{verb} {self.learners} reminder{'' if self.learners == 1 else 's'} covering {self.courses} "
-                f"course{'' if self.courses == 1 else 's'} and {self.digests} DSL digest"
+                f"course{'' if self.courses == 1 else 's'}{policies} and {self.digests} DSL digest"
                 f"{'' if self.digests == 1 else 's'}; {self.throttled} skipped (reminded in the last 7 days).")
         return text + (f" {len(self.failures)} could not be sent." if self.failures else "")
 
@@ -124,6 +129,21 @@ def due_people(session: Session, now: datetime, due_soon_days: int, school_id: i
     return list(people.values())
 
 
+def _with_policies(session: Session, now: datetime, due: list[DuePerson], school_id: int | None) -> list[DuePerson]:
+    """The people due a course, with their due policies, and those due only a policy, in name order."""
+    people = {person.user_id: person for person in due}
+    added = False
+    for reader, policies in due_policies(session, now, school_id):
+        if reader.user_id not in people:
+            people[reader.user_id] = DuePerson(reader.user_id, reader.email, reader.first_name, reader.last_name,
+                                               reader.school_id, reader.school_name)
+            added = True
+        people[reader.user_id].policies = policies
+    if not added:
+        return due
+    return sorted(people.values(), key=lambda p: (p.last_name.lower(), p.first_name.lower(), p.user_id))
+
+
 def _recently_reminded(session: Session, now: datetime) -> set[tuple[int, int | None]]:
     return {(uid, cid) for uid, cid in session.execute(
         select(ReminderLog.user_id, ReminderLog.course_id).where(
@@ -149,22 +169,24 @@ def _digests(session: Session, now: datetime, due: list[DuePerson], school_id: i
 def plan_reminders(session: Session, now: datetime, due_soon_days: int, school_id: int | None = None,
                    with_digests: bool = True) -> Plan:
     """Who would be e-mailed now, leaving out each course reminded within 7 days: a fixed number of queries."""
-    due = due_people(session, now, due_soon_days, school_id)
-    recent = _recently_reminded(session, now)
+    due = _with_policies(session, now, due_people(session, now, due_soon_days, school_id), school_id)
+    recent, recent_policies = _recently_reminded(session, now), recently_reminded(session, now, THROTTLE)
     learners, throttled = [], 0
     for person in due:
         fresh = [line for line in person.courses if (person.user_id, line.course_id) not in recent]
-        throttled += len(person.courses) - len(fresh)
-        if fresh:
+        fresh_policies = [p for p in person.policies if (person.user_id, p.policy_id) not in recent_policies]
+        throttled += len(person.courses) - len(fresh) + len(person.policies) - len(fresh_policies)
+        if fresh or fresh_policies:
             learners.append(DuePerson(person.user_id, person.email, person.first_name, person.last_name,
-                                      person.school_id, person.school_name, fresh))
+                                      person.school_id, person.school_name, fresh, fresh_policies))
     digests = _digests(session, now, due, school_id) if with_digests else []
     return Plan(learners, throttled, digests, due)
 
 
 def planned_summary(plan: Plan) -> Summary:
     """What sending this plan would do."""
-    return Summary(len(plan.learners), sum(len(p.courses) for p in plan.learners), len(plan.digests), plan.throttled)
+    return Summary(len(plan.learners), sum(len(p.courses) for p in plan.learners), len(plan.digests), plan.throttled,
+                   policies=sum(len(p.policies) for p in plan.learners))
 
 
 def _messages(plan: Plan, base_url: str, org: str) -> list[Outgoing]:
@@ -174,7 +196,8 @@ def _messages(plan: Plan, base_url: str, org: str) -> list[Outgoing]:
     except BuildError:  # the dashboard is optional; the reminders page always exists
         dashboard = external_url(base_url, "reminders.confirm")
     return [compose_or_reason("reminder", f"Safeguarding training to do: {org}", person, org=org,
-                              courses=person.courses, sign_in_url=sign_in) for person in plan.learners] + \
+                              courses=person.courses, policies=person.policies, sign_in_url=sign_in)
+            for person in plan.learners] + \
         [compose_or_reason("dsl_digest", f"Safeguarding training due at {digest.school_name}", digest.dsl,
                            org=org, school=digest.school_name, people=digest.people, dashboard_url=dashboard)
          for digest in plan.digests]
@@ -185,16 +208,18 @@ def send_plan(session: Session, plan: Plan, *, mail: MailSettings, now: datetime
     """E-mail the plan (one message per person) and log each course and digest as sent or failed (flush only)."""
     results = deliver(mail, _messages(plan, base_url, org))
     summary = Summary(throttled=plan.throttled)
-    logs: list[ReminderLog] = []
+    logs: list[Any] = []
     for person, problem in zip(plan.learners, results[: len(plan.learners)], strict=True):
         status = FAILED if problem else SENT
         logs += [ReminderLog(user_id=person.user_id, course_id=line.course_id, kind="learner", status=status,
                              sent_at=now) for line in person.courses]
+        logs += policy_logs(person.user_id, person.policies, status, now)
         if problem:
             summary.failures.append((person.email, problem))
         else:
             summary.learners += 1
             summary.courses += len(person.courses)
+            summary.policies += len(person.policies)
     for digest, problem in zip(plan.digests, results[len(plan.learners):], strict=True):
         logs.append(ReminderLog(user_id=digest.dsl.id, course_id=None, kind="dsl_digest",
                                 status=FAILED if problem else SENT, sent_at=now))

@@ -23,6 +23,7 @@ NAV = [
     ("join.links", "Join links", {"dsl", "admin"}),
     ("admin.users", "Users", {"admin"}),
     ("admin.courses", "Courses", {"admin"}),
+    ("admin.policies", "Policies", {"admin"}),
     ("admin.banks", "Question banks", {"admin"}),
     ("admin.certificates", "Certificates", {"dsl", "admin"}),
     ("admin.settings", "Settings", {"admin"}),

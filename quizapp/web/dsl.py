@@ -20,12 +20,21 @@ from ..compliance.chart import bar_chart
 from ..compliance.exports import file_name, table, to_csv, to_xlsx
 from ..compliance.matrix import MatrixFilter, all_rows, matrix_page
 from ..compliance.person import person_record
+from ..compliance.policy_columns import (
+    PolicyTally,
+    page_with_policies,
+    person_policies,
+    policy_columns,
+    with_policies,
+)
 from ..compliance.requirements import Requirements, load_requirements
 from ..compliance.status import LABELS
 from ..compliance.summary import COUNTED, summarise
 from ..config import now
 from ..extensions import db
 from ..models import OrgSettings, Role, School, StaffGroup, User
+from ..policies.acknowledge import history as acknowledgement_history
+from ..policies.standing import PolicyStatus, load_book
 from .analysis_filters import analyse, csv_response
 from .context import ukdate, ukdatetime
 from .forms import Choice, DayField
@@ -149,14 +158,17 @@ def dashboard() -> str:
     """Summary, chart, trust roll-up (admins) and the matrix, for the chosen day and filters."""
     view = _view()
     page = summary = chart = None
+    policy_tallies: list[PolicyTally] = []
     if view.matrix_filter is not None:
         f, when, reqs = view.matrix_filter, view.when, view.reqs
         number = request.args.get("page", 1, type=int) or 1
         summary = summarise(db.session, f, when, reqs, number)
         page = matrix_page(db.session, f, when, reqs, summary.page_ids, summary.matching, number)
+        page, policy_tallies = page_with_policies(db.session, page, f, load_book(db.session), when, reqs)
         chart = bar_chart([(course.title, tally) for course, tally in summary.courses])
     return render_template("dsl/dashboard.html", view=view, page=page, summary=summary, chart=chart,
-                           statuses=COUNTED, labels=LABELS)
+                           statuses=COUNTED, labels=LABELS, policy_tallies=policy_tallies,
+                           policy_statuses=PolicyStatus)
 
 
 def _export(kind: str) -> BaseResponse:
@@ -164,8 +176,9 @@ def _export(kind: str) -> BaseResponse:
     if view.matrix_filter is None:
         return redirect(url_for("dsl.dashboard", **request.args.to_dict()))  # type: ignore[arg-type]  # query args
     f, day = view.matrix_filter, view.when.day
-    rows = all_rows(db.session, f, view.when, view.reqs)
-    header, body = table(rows, view.reqs.columns(f.course_id))
+    book = load_book(db.session)
+    rows = with_policies(db.session, all_rows(db.session, f, view.when, view.reqs), f, book, view.when)
+    header, body = table(rows, view.reqs.columns(f.course_id), policy_columns(f, book))
     filters = "; ".join(f"{label}: {text}" for label, text in view.described())
     school_id = f.scope_school_id if f.restricted else f.school_id
     record(db.session, current_user, "compliance.export", f"school:{school_id}" if school_id else "all-schools",
@@ -207,7 +220,9 @@ def person(person_id: int) -> str:
         day = moment.date()
     when = as_at(day, moment, OrgSettings.current(db.session).due_soon_days)
     data = person_record(db.session, person, when, load_requirements(db.session))
-    return render_template("dsl/person.html", data=data, when=when, today=moment.date())
+    policies = person_policies(db.session, load_book(db.session), person, when)
+    return render_template("dsl/person.html", data=data, when=when, today=moment.date(), policies=policies,
+                           acknowledgements=acknowledgement_history(db.session, person.id))
 
 
 @bp.route("/item-analysis")

@@ -22,6 +22,7 @@ from quizapp.models import (
     JoinRequest,
     OidcLink,
     OidcProvider,
+    Policy,
     QuestionBank,
     QuestionImage,
     School,
@@ -63,6 +64,8 @@ class Cast:
     join_request_id: int = 0
     join_token: str = ""
     image_digest: str = ""
+    policy_id: int = 0
+    policy_version_id: int = 0
 
 
 def seed(session: Session, *, first_name: str | None = None, last_name: str = "Tester",
@@ -83,13 +86,15 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
     image = QuestionImage(sha256="a" * 64, media_type="image/png", data=PNG, size_bytes=len(PNG), width=1, height=1)
     session.add_all([provider, link, image])
     join_link, join_request = _join(session, school, people["dsl"], now)
+    policy = seed_policy(session, people["admin"], now)
     session.commit()
     return Cast(people={k: u.id for k, u in people.items()}, emails={k: u.email for k, u in people.items()},
                 course_id=course.id, attempt_id=cert.attempt_id, certificate_id=cert.id, certificate_code=cert.code,
                 bank_slug=bank.slug, school_id=school.id, group_id=group.id,
                 invite_token=tokens[Purpose.INVITE], reset_token=tokens[Purpose.RESET], provider_id=provider.id,
                 link_id=link.id, join_link_id=join_link.id, join_request_id=join_request.id,
-                join_token=link_token(secret, join_link), image_digest=image.sha256)
+                join_token=link_token(secret, join_link), image_digest=image.sha256,
+                policy_id=policy.id, policy_version_id=policy.versions[0].id)
 
 
 def _join(session: Session, school: School, dsl: User, now: datetime) -> tuple[JoinLink, JoinRequest]:
@@ -102,6 +107,19 @@ def _join(session: Session, school: School, dsl: User, now: datetime) -> tuple[J
                                last_name="Comer", password_hash="x", created_at=now)
     session.add(join_request)
     return join_link, join_request
+
+
+
+def seed_policy(session: Session, admin: User, now: datetime) -> Policy:
+    """A PDF policy every member of staff must read, published through the real operation."""
+    from quizapp.policies.documents import check_pdf
+    from quizapp.policies.publish import PolicyInput, VersionInput, create_policy
+
+    from ..pdfs import tiny_pdf
+
+    return create_policy(session, PolicyInput("Child protection policy", "Headteacher", True, 14,
+                                              now.date() + timedelta(days=300)),
+                         VersionInput("1.0", now.date(), check_pdf(tiny_pdf("Child protection"))), admin, now)
 
 
 def url_values(cast: Cast) -> dict[str, Any]:
@@ -134,6 +152,8 @@ def url_values(cast: Cast) -> dict[str, Any]:
         "join_request_id": cast.join_request_id,
         "join.join:token": cast.join_token,
         "digest": cast.image_digest,
+        "policy_id": cast.policy_id,
+        "version_id": cast.policy_version_id,
     }
 
 

@@ -115,6 +115,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     "join.approve_request": PERSON_FOR_DSL,
     "join.reject_request": PERSON_FOR_DSL,
     "join.join": PUBLIC,
+    # Policies: the seeded policy is for all staff, so everyone signed in must read it (group-only policies are
+    # refused to others in tests/web/test_policies.py).
+    "staff.policy": SIGNED_IN,
+    "staff.policy_document": SIGNED_IN,
+    "staff.policy_acknowledge": SIGNED_IN,
+    "admin.policies": ADMIN_ONLY,
+    "admin.policy_new": ADMIN_ONLY,
+    "admin.policy_edit": ADMIN_ONLY,
+    "admin.policy_version_new": ADMIN_ONLY,
 }
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import audit, banks, certificates, courses, schools, settings, sign_in, users  # noqa: E402,F401  (registers routes)
+from . import audit, banks, certificates, courses, policies, schools, settings, sign_in, users  # noqa: E402,F401,I001

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from . import quiz, records, training  # noqa: E402,F401  (registers routes)
+from . import policies, quiz, records, training  # noqa: E402,F401  (registers routes)

@@ -11,6 +11,8 @@ from ...engine import rules, timing
 from ...engine.refusal import Refused
 from ...extensions import db
 from ...models import Course, OrgSettings
+from ...policies.acknowledge import to_read
+from ...policies.standing import load_book
 from ...quiz.attempts import in_progress, start_context, start_or_resume
 from ...quiz.training import training_lines
 from ..forms import ConfirmForm
@@ -22,10 +24,11 @@ from . import bp
 @bp.route("/training")
 @allow(SIGNED_IN)
 def my_training() -> str:
-    """Each course with its status and the next action."""
+    """Each policy to read and each course, with its status and the next action."""
     moment = now()
     lines = training_lines(db.session, current_user, moment, OrgSettings.current(db.session).due_soon_days)
-    return render_template("staff/my_training.html", lines=lines)
+    policies = to_read(db.session, load_book(db.session), current_user, moment)
+    return render_template("staff/my_training.html", lines=lines, to_read=policies)
 
 
 def _course_or_404(course_id: int) -> Course:
