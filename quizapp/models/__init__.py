@@ -6,6 +6,7 @@ from .bank_reviews import BankEdition, BankReviewAlert
 from .banks import Question, QuestionBank, QuestionType
 from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
+from .external import EvidenceFile, ExternalState, ExternalTraining
 from .oidc import OidcLink, OidcProvider
 from .reminders import ReminderLog
 from .settings import OrgSettings
@@ -24,6 +25,9 @@ __all__ = [
     "Course",
     "CourseBank",
     "CourseRequirement",
+    "EvidenceFile",
+    "ExternalState",
+    "ExternalTraining",
     "FinishReason",
     "OidcLink",
     "OidcProvider",
