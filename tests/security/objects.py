@@ -6,6 +6,7 @@ the route tests fail and name it, so a new kind of object cannot go untested.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
@@ -15,10 +16,13 @@ from sqlalchemy.orm import Session
 
 from quizapp.db import utcnow
 from quizapp.extensions import db
-from quizapp.models import Course, OidcLink, OidcProvider, QuestionBank, School, StaffGroup, User
+from quizapp.models import Course, ExternalTraining, OidcLink, OidcProvider, QuestionBank, School, StaffGroup, User
 from quizapp.people.secrets import encrypt_secret
 from quizapp.people.tokens import Purpose, make_token
+from quizapp.training.evidence import check_evidence
+from quizapp.training.records import TrainingDetails, record_training, store_evidence
 
+from ..evidence_files import small_pdf
 from ..factories import certify, make_cast, make_course
 
 # The six viewers of the route matrix, in the order they make requests: those who must be refused go first,
@@ -44,6 +48,7 @@ class Cast:
     reset_token: str
     provider_id: int = 0
     link_id: int = 0
+    external_id: int = 0
 
 
 def seed(session: Session, *, first_name: str | None = None, last_name: str = "Tester",
@@ -62,12 +67,21 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
                             client_secret_encrypted=encrypt_secret(secret, "s3cret"), domains="example.org")
     link = OidcLink(user=people["staff"], issuer="https://id.example", subject="staff", email=people["staff"].email)
     session.add_all([provider, link])
+    external = _external_training(session, people["staff"], now)
     session.commit()
     return Cast(people={k: u.id for k, u in people.items()}, emails={k: u.email for k, u in people.items()},
                 course_id=course.id, attempt_id=cert.attempt_id, certificate_id=cert.id, certificate_code=cert.code,
                 bank_slug=bank.slug, school_id=school.id, group_id=group.id,
                 invite_token=tokens[Purpose.INVITE], reset_token=tokens[Purpose.RESET], provider_id=provider.id,
-                link_id=link.id)
+                link_id=link.id, external_id=external.id)
+
+
+def _external_training(session: Session, person: User, now: datetime) -> ExternalTraining:
+    """A pending record of training done elsewhere, with a PDF as its evidence."""
+    evidence = store_evidence(session, check_evidence(small_pdf(), "certificate.pdf"), person, now)
+    details = TrainingDetails(title="Prevent awareness", provider="Local authority", completed_on=now.date(),
+                              minutes=90)
+    return record_training(session, person, details, evidence, person, now)
 
 
 def url_values(cast: Cast) -> dict[str, Any]:
@@ -96,6 +110,7 @@ def url_values(cast: Cast) -> dict[str, Any]:
         "oidc.start:key": "env",
         "provider_id": cast.provider_id,
         "link_id": cast.link_id,
+        "record_id": cast.external_id,
     }
 
 

@@ -108,6 +108,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.users_import_template": ADMIN_ONLY,
     "admin.users_import": ADMIN_ONLY,
     "admin.users_import_confirm": ADMIN_ONLY,
+    "external.mine": SIGNED_IN,
+    "external.new": SIGNED_IN,
+    "external.evidence": ABOUT_PERSON,
+    "external.queue": DSL_OR_ADMIN,
+    "external.decide": PERSON_FOR_DSL,
+    "external.new_for": PERSON_FOR_DSL,
 }
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
