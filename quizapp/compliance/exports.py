@@ -39,7 +39,7 @@ def table(rows: Sequence[MatrixRow], courses: Sequence[Course]) -> tuple[list[st
     for row in rows:
         line: list[Value] = [row.last_name, row.first_name, row.email, row.school, row.group]
         for cell in row.cells:
-            line += [cell.label, cell.valid_until]
+            line += [cell.described, cell.valid_until]
         body.append(line)
     return [str(neutralise(h)) for h in header], [[neutralise(v) for v in line] for line in body]
 

@@ -73,11 +73,17 @@ class Cell:
     course_id: int
     status: Status
     valid_until: date | None
+    external: bool = False  # the cover that decides is approved training done elsewhere, not a certificate
 
     @property
     def label(self) -> str:
         """"Compliant", "Expired" and so on."""
         return LABELS[self.status]
+
+    @property
+    def described(self) -> str:
+        """The label, saying when the cover is training done elsewhere: "Compliant (external)"."""
+        return f"{self.label} (external)" if self.external else self.label
 
     @property
     def tag(self) -> str:
@@ -214,8 +220,8 @@ def page_slice(f: MatrixFilter, conds: Sequence[ColumnElement[bool]], st: FromCl
 
 def build_rows(session: Session, people: Sequence[PersonRow], columns: Sequence[Course], reqs: Requirements,
                when: AsAt, user_ids: UserIds | None) -> list[MatrixRow]:
-    """Cells for the given people in two queries (certificates held, quizzes running), ruled by `status_for`."""
-    held = {(u, c): v for u, c, v in session.execute(held_certificates(when, user_ids))}
+    """Cells for the given people in two queries (cover held, quizzes running), ruled by `status_for`."""
+    held = {(u, c): (v, external) for u, c, v, external in session.execute(held_certificates(when, user_ids))}
     running = {(u, c) for u, c in session.execute(running_attempts(when, user_ids))}
     rows = []
     for p in people:
@@ -225,8 +231,10 @@ def build_rows(session: Session, people: Sequence[PersonRow], columns: Sequence[
             if not reqs.required(p.staff_group_id, course.id):
                 cells.append(Cell(course.id, Status.NOT_REQUIRED, None))
                 continue
-            status = status_for(held.get(key), key in running, when.day, when.due_soon_days)
-            cells.append(Cell(course.id, status, held.get(key)))
+            valid_until, external_until = held.get(key, (None, None))
+            status = status_for(valid_until, key in running, when.day, when.due_soon_days)
+            cells.append(Cell(course.id, status, valid_until,
+                              external=external_until is not None and external_until == valid_until))
         rows.append(MatrixRow(p.id, p.first_name, p.last_name, p.email, p.school or "", p.group or "",
                               tuple(cells)))
     return rows

@@ -5,10 +5,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
+from ..compliance.external import external_cover
 from ..compliance.status import Status, status_for
 from ..models import Attempt, AttemptState, Certificate, Course, CourseRequirement, ReminderLog, Role, School, User
 from .mail import MailSettings, Outgoing, deliver
@@ -99,8 +100,11 @@ class Summary:
 
 def due_people(session: Session, now: datetime, due_soon_days: int, school_id: int | None = None) -> list[DuePerson]:
     """Active people with required courses due soon, expired or not started: one query whatever the head count."""
-    certs = (select(Certificate.user_id, Certificate.course_id, func.max(Certificate.valid_until).label("valid_until"))
-             .where(Certificate.counts).group_by(Certificate.user_id, Certificate.course_id).subquery())
+    # Cover is a counting certificate or approved training done elsewhere (compliance/external.py).
+    cover = union_all(select(Certificate.user_id, Certificate.course_id, Certificate.valid_until).where(
+        Certificate.counts), external_cover(now + timedelta(days=1))).subquery()
+    certs = (select(cover.c.user_id, cover.c.course_id, func.max(cover.c.valid_until).label("valid_until"))
+             .group_by(cover.c.user_id, cover.c.course_id).subquery())
     running = (select(Attempt.user_id, Attempt.course_id)
                .where(Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline_at > now).subquery())
     query = (select(User.id, User.email, User.first_name, User.last_name, User.school_id, School.name,

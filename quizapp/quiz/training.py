@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..compliance.external import latest_external
 from ..compliance.status import Status, status_for
 from ..engine import timing
 from ..models import Attempt, AttemptState, Certificate, Course, CourseBank, CourseRequirement, User
@@ -32,6 +33,10 @@ def training_lines(session: Session, user: User, now: datetime, due_soon_days: i
     valid = dict(session.execute(select(Certificate.course_id, func.max(Certificate.valid_until))
                                  .where(Certificate.user_id == user.id, Certificate.counts)
                                  .group_by(Certificate.course_id)).all())
+    # Approved training done elsewhere covers a course too; the later expiry wins, as in the DSL's matrix.
+    for course_id, until in session.execute(latest_external(now + timedelta(days=1), user.id)):
+        if until is not None and (valid.get(course_id) is None or until > valid[course_id]):
+            valid[course_id] = until
     running = {a.course_id: a for a in session.scalars(select(Attempt).where(
         Attempt.user_id == user.id, Attempt.state == AttemptState.IN_PROGRESS.value))}
     required = set(session.scalars(select(CourseRequirement.course_id).where(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -21,3 +22,17 @@ def training_form(evidence: bytes | None = None, name: str = "certificate.pdf", 
 def post_training(client: FlaskClient, url: str = "/training-elsewhere/new", **kwargs: Any):
     """Post the form as multipart, as a browser does."""
     return client.post(url, data=training_form(**kwargs), content_type="multipart/form-data")
+
+
+def external_record(session, person, course_id: int | None, completed, expires=None, *, decider=None,
+                    decided_at=None, title: str = "County Level 2 course", minutes: int = 120):
+    """A record made through the domain's operations; approved by `decider` at `decided_at` when given."""
+    from quizapp.training.records import TrainingDetails, approve, record_training
+
+    details = TrainingDetails(title=title, provider="County council", completed_on=completed, minutes=minutes,
+                              expires_on=expires, course_id=course_id)
+    moment = decided_at or datetime(completed.year, completed.month, completed.day, 12, tzinfo=UTC)
+    row = record_training(session, person, details, None, person, moment)
+    if decider is not None:
+        approve(session, row, decider, moment)
+    return row
