@@ -114,6 +114,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "external.queue": DSL_OR_ADMIN,
     "external.decide": PERSON_FOR_DSL,
     "external.new_for": PERSON_FOR_DSL,
+    "external.group": DSL_OR_ADMIN,
 }
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("external", __name__)
 
-from . import decide, own  # noqa: E402,F401  (registers routes)
+from . import decide, group, own  # noqa: E402,F401  (registers routes)
