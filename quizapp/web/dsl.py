@@ -26,6 +26,7 @@ from ..compliance.summary import COUNTED, summarise
 from ..config import now
 from ..extensions import db
 from ..models import OrgSettings, Role, School, StaffGroup, User
+from ..training.ledger import cpd_ledger
 from ..training.queries import records_of
 from .analysis_filters import analyse, csv_response
 from .context import ukdate, ukdatetime
@@ -209,7 +210,7 @@ def person(person_id: int) -> str:
     when = as_at(day, moment, OrgSettings.current(db.session).due_soon_days)
     data = person_record(db.session, person, when, load_requirements(db.session))
     return render_template("dsl/person.html", data=data, when=when, today=moment.date(),
-                           external=records_of(db.session, person.id))
+                           external=records_of(db.session, person.id), ledger=cpd_ledger(db.session, person.id))
 
 
 @bp.route("/item-analysis")

@@ -13,6 +13,7 @@ from ...extensions import db
 from ...models import Course, OrgSettings
 from ...quiz.attempts import in_progress, start_context, start_or_resume
 from ...quiz.training import training_lines
+from ...training.ledger import cpd_ledger
 from ..forms import ConfirmForm
 from ..markdown import render_markdown
 from ..permissions import SIGNED_IN, allow
@@ -25,7 +26,7 @@ def my_training() -> str:
     """Each course with its status and the next action."""
     moment = now()
     lines = training_lines(db.session, current_user, moment, OrgSettings.current(db.session).due_soon_days)
-    return render_template("staff/my_training.html", lines=lines)
+    return render_template("staff/my_training.html", lines=lines, ledger=cpd_ledger(db.session, current_user.id))
 
 
 def _course_or_404(course_id: int) -> Course:
