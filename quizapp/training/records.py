@@ -103,8 +103,9 @@ def _pending(row: ExternalTraining, decider: User) -> None:
 def approve(session: Session, row: ExternalTraining, decider: User, now: datetime) -> None:
     """Count the record from now on; audited."""
     _pending(row, decider)
-    row.state, row.decided_by_id, row.decided_at = ExternalState.APPROVED.value, decider.id, now
+    # The cover first: reading the course may flush, and the row must never be approved without it.
     row.valid_until = cover_until(session, row)
+    row.state, row.decided_by_id, row.decided_at = ExternalState.APPROVED.value, decider.id, now
     session.flush()
     audit(session, decider, "external.approve", f"external:{row.id}", person=row.user_id, title=row.title,
           course=row.course_id, valid_until=row.valid_until.isoformat() if row.valid_until else None)

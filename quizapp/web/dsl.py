@@ -18,7 +18,7 @@ from ..banks.analysis import got_wrong_most, hardest_first
 from ..compliance.asat import AsAt, as_at
 from ..compliance.chart import bar_chart
 from ..compliance.exports import file_name, table, to_csv, to_xlsx
-from ..compliance.matrix import MatrixFilter, all_rows, matrix_page
+from ..compliance.matrix import MatrixFilter, MatrixRow, all_rows, matrix_page
 from ..compliance.person import person_record
 from ..compliance.requirements import Requirements, load_requirements
 from ..compliance.status import LABELS
@@ -127,7 +127,7 @@ def _build_form(reqs: Requirements, is_admin: bool, today: date) -> FilterForm:
     return form
 
 
-def _view() -> View:
+def filter_view() -> View:
     """Read and check the filters; DSLs are held to their own school whatever the address says."""
     reqs = load_requirements(db.session)
     moment, is_admin = now(), current_user.role == Role.ADMIN.value
@@ -149,7 +149,7 @@ def _view() -> View:
 @allow(Role.DSL, Role.ADMIN)
 def dashboard() -> str:
     """Summary, chart, trust roll-up (admins) and the matrix, for the chosen day and filters."""
-    view = _view()
+    view = filter_view()
     page = summary = chart = None
     if view.matrix_filter is not None:
         f, when, reqs = view.matrix_filter, view.when, view.reqs
@@ -161,25 +161,35 @@ def dashboard() -> str:
                            statuses=COUNTED, labels=LABELS)
 
 
+def export_bytes(view: View, rows: list[MatrixRow], kind: str) -> tuple[bytes, str]:
+    """The CSV or XLSX export of the rows, with its MIME type (also put in the evidence pack)."""
+    f, day = view.matrix_filter, view.when.day
+    header, body = table(rows, view.reqs.columns(f.course_id if f else None))
+    if kind == "csv":
+        return to_csv(header, body), "text/csv; charset=utf-8"
+    filters = "; ".join(f"{label}: {text}" for label, text in view.described())
+    title = f"Safeguarding training compliance as at {ukdate(day)}: {view.scope}"
+    notes = (f"{filters}. Requirements as currently set. Covered means Compliant or Due soon. "
+             f"Exported {ukdatetime(now())} by {current_user.full_name}.")
+    return to_xlsx(title, notes, f"As at {day.isoformat()}", header, body), XLSX
+
+
+def audit_export(view: View, f: MatrixFilter, action: str, **details: object) -> None:
+    """Record who took which figures away, for which school and day."""
+    school_id = f.scope_school_id if f.restricted else f.school_id
+    filters = "; ".join(f"{label}: {text}" for label, text in view.described())
+    record(db.session, current_user, action, f"school:{school_id}" if school_id else "all-schools",
+           as_at=view.when.day.isoformat(), filters=filters, **details)
+
+
 def _export(kind: str) -> BaseResponse:
-    view = _view()
+    view = filter_view()
     if view.matrix_filter is None:
         return redirect(url_for("dsl.dashboard", **request.args.to_dict()))  # type: ignore[arg-type]  # query args
-    f, day = view.matrix_filter, view.when.day
-    rows = all_rows(db.session, f, view.when, view.reqs)
-    header, body = table(rows, view.reqs.columns(f.course_id))
-    filters = "; ".join(f"{label}: {text}" for label, text in view.described())
-    school_id = f.scope_school_id if f.restricted else f.school_id
-    record(db.session, current_user, "compliance.export", f"school:{school_id}" if school_id else "all-schools",
-           format=kind, as_at=day.isoformat(), rows=len(rows), filters=filters)
-    name = file_name(view.scope, day, kind)
-    if kind == "csv":
-        data, mimetype = to_csv(header, body), "text/csv; charset=utf-8"
-    else:
-        title = f"Safeguarding training compliance as at {ukdate(day)}: {view.scope}"
-        notes = (f"{filters}. Requirements as currently set. Covered means Compliant or Due soon. "
-                 f"Exported {ukdatetime(now())} by {current_user.full_name}.")
-        data, mimetype = to_xlsx(title, notes, f"As at {day.isoformat()}", header, body), XLSX
+    rows = all_rows(db.session, view.matrix_filter, view.when, view.reqs)
+    audit_export(view, view.matrix_filter, "compliance.export", format=kind, rows=len(rows))
+    data, mimetype = export_bytes(view, rows, kind)
+    name = file_name(view.scope, view.when.day, kind)
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -229,3 +239,6 @@ def item_analysis_csv() -> BaseResponse:
     if analysis.form.errors:
         return redirect(url_for("dsl.item_analysis", **request.args.to_dict()))  # type: ignore[arg-type]  # query args
     return csv_response(analysis, "our-staff", hardest_first(analysis.items))
+
+
+from . import dsl_pack  # noqa: E402,F401  (registers the evidence pack routes on this blueprint)

@@ -88,6 +88,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "dsl.export_csv": DSL_OR_ADMIN,
     "dsl.export_xlsx": DSL_OR_ADMIN,
     "dsl.person": PERSON_FOR_DSL,
+    "dsl.evidence_pack": DSL_OR_ADMIN,
+    "dsl.person_record_pdf": PERSON_FOR_DSL,
     "dsl.item_analysis": DSL_OR_ADMIN,
     "dsl.item_analysis_csv": DSL_OR_ADMIN,
     "reminders.confirm": DSL_OR_ADMIN,

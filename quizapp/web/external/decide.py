@@ -12,7 +12,7 @@ from ...training.queries import awaiting
 from ...training.records import TrainingRefused, approve, reject
 from ..permissions import allow, require_person
 from . import bp
-from .forms import EVIDENCE_HINT, DecisionForm
+from .forms import EVIDENCE_HINT, DecisionForm, TrainingForm
 from .own import save_record, training_form
 
 
@@ -55,7 +55,7 @@ def decide(record_id: int) -> Response | tuple[str, int]:
 def new_for(person_id: int) -> str | Response:
     """Record training a member of the DSL's staff did elsewhere; it counts at once (the DSL is the approver)."""
     person = require_person(current_user, db.session.get(User, person_id))
-    form = training_form()
+    form = training_form(TrainingForm)
     form.evidence_required = False
     if person.id == current_user.id:
         return redirect(url_for("external.new"))

@@ -44,7 +44,6 @@ def group() -> str | Response:
     """Record one session many attended; each attendee gets an approved record (all or nothing)."""
     staff = list(staff_of(db.session, current_user))
     form = training_form(GroupForm)
-    assert isinstance(form, GroupForm)  # nosec B101 - training_form built the class it was given
     if form.validate_on_submit():
         attendees = _attendees(form, staff)
         moment, details = now(), form.details()

@@ -1,6 +1,8 @@
 """Training done elsewhere, for the person: their records, recording one, and the evidence behind each."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -15,8 +17,10 @@ from ..permissions import SIGNED_IN, allow, can_see_person
 from . import bp
 from .forms import EVIDENCE_HINT, REQUEST_LIMIT, TrainingForm
 
+FormT = TypeVar("FormT", bound=TrainingForm)
 
-def training_form(form_class: type[TrainingForm] = TrainingForm) -> TrainingForm:
+
+def training_form(form_class: type[FormT]) -> FormT:
     """The form with its course list; uploads up to the evidence limit are read (bigger ones get the 413 page)."""
     request.max_content_length = REQUEST_LIMIT
     form = form_class()
@@ -48,7 +52,7 @@ def mine() -> str:
 @allow(SIGNED_IN)
 def new() -> str | BaseResponse:
     """Record training done elsewhere, with its evidence, for a DSL to approve."""
-    form = training_form()
+    form = training_form(TrainingForm)
     if form.validate_on_submit() and save_record(form, current_user):
         flash("Saved. Your DSL will check it; it counts once approved.", "success")
         return redirect(url_for("external.mine"))
