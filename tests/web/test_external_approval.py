@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import AuditEvent, ExternalTraining, User
+from quizapp.notify.reminders import due_people
 
 from ..conftest import sign_in
 from .dsl_helpers import D0, DAY, T0, table_rows
@@ -116,3 +117,18 @@ def test_a_dsl_cannot_approve_their_own(app, client, world, clock) -> None:
     assert f"/{record_id}/decision" not in client.get("/dsl/training-elsewhere").get_data(as_text=True)
     client.post(f"/dsl/training-elsewhere/{record_id}/decision", data={"decision": "approve"})
     assert _state(app, record_id) == ("pending", None)
+
+
+def test_reminders_leave_alone_a_course_covered_elsewhere(app, world, clock) -> None:
+    def tia_courses() -> set[int]:
+        with app.app_context():
+            due = due_people(db.session, T0, 30)
+            return {c.course_id for p in due if p.user_id == world["other_staff"] for c in p.courses}
+
+    assert world["annual"] in tia_courses()  # expired certificate
+    with app.app_context():
+        s = db.session
+        external_record(s, s.get(User, world["other_staff"]), world["annual"], D0 - 10 * DAY, D0 + 100 * DAY,
+                        decider=s.get(User, world["dsl"]), decided_at=T0 - DAY)
+        s.commit()
+    assert world["annual"] not in tia_courses()
