@@ -20,7 +20,7 @@ from reportlab.platypus.flowables import KeepTogether
 from ..fonts import BOLD, REGULAR, register_fonts
 
 ROWS_PER_TABLE = 32  # one table per page's worth of rows: splitting one huge table costs far more
-CELL_MAX = 48
+CELL_MAX = 64  # longer text is cut with an ellipsis so every column keeps to the page
 HEAD_FILL, RULE = colors.HexColor("#1D3557"), colors.HexColor("#A7B6C8")
 
 
