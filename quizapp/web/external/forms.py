@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from ...models.external import MINUTES_MAX
 from ...training.evidence import MAX_EVIDENCE_BYTES, CheckedEvidence, EvidenceRefused, check_evidence
-from ...training.records import REASON_MAX, TEXT_MAX, TrainingDetails
+from ...training.records import REASON_MAX, TEXT_MAX, TrainingDetails, TrainingRefused
 from ..forms import Choice, DayField
 
 EVIDENCE_HINT = "A PDF, PNG or JPEG of at most 10 MB: the certificate, or the attendance record."
@@ -72,6 +72,14 @@ class GroupForm(TrainingForm):
 
     attendees_csv = FileField("Attendees as a CSV file", render_kw={"accept": ".csv,text/csv"})
     evidence_required = False
+
+
+def show_refusal(form: FlaskForm, refused: TrainingRefused) -> None:
+    """Put the domain's refusal on the field it names (or above the form when no field matches)."""
+    if refused.field in form:
+        form[refused.field].errors.append(refused.message)
+    else:
+        form.form_errors.append(refused.message)
 
 
 class DecisionForm(FlaskForm):

@@ -13,7 +13,7 @@ from ...training.queries import staff_of
 from ...training.records import TrainingRefused, check_details, store_evidence
 from ..permissions import allow
 from . import bp
-from .forms import EVIDENCE_HINT, GroupForm
+from .forms import EVIDENCE_HINT, GroupForm, show_refusal
 from .own import training_form
 
 
@@ -50,8 +50,7 @@ def group() -> str | Response:
         try:
             check_details(db.session, details, moment.date())
         except TrainingRefused as refused:
-            field = form._fields.get(refused.field)
-            (field.errors if field is not None else form.form_errors).append(refused.message)
+            show_refusal(form, refused)
             attendees = None
         if attendees is not None:
             evidence = store_evidence(db.session, form.checked, current_user, moment) if form.checked else None

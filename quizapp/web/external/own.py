@@ -15,7 +15,7 @@ from ...training.queries import course_choices, records_of
 from ...training.records import TrainingRefused, check_details, record_training, store_evidence
 from ..permissions import SIGNED_IN, allow, can_see_person
 from . import bp
-from .forms import EVIDENCE_HINT, REQUEST_LIMIT, TrainingForm
+from .forms import EVIDENCE_HINT, REQUEST_LIMIT, TrainingForm, show_refusal
 
 FormT = TypeVar("FormT", bound=TrainingForm)
 
@@ -34,8 +34,7 @@ def save_record(form: TrainingForm, person: User) -> ExternalTraining | None:
     try:
         check_details(db.session, details, moment.date())  # before anything is stored
     except TrainingRefused as refused:
-        field = form._fields.get(refused.field)
-        (field.errors if field is not None else form.form_errors).append(refused.message)
+        show_refusal(form, refused)
         return None
     evidence = store_evidence(db.session, form.checked, current_user, moment) if form.checked else None
     return record_training(db.session, person, details, evidence, current_user, moment)
