@@ -10,12 +10,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Date, Select, SQLColumnExpression, and_, cast, func, null, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
 
 from ..engine.timing import GRACE
 from ..models import Attempt, AttemptState, Certificate, User
 from ..models.users import EXTRA_TIME_MAX
-from .external import external_cover
 
 UserIds = Collection[int] | Select[int]
 # The longest a quiz can run: a 600-minute limit (the course CHECK) with the most extra time (the user CHECK).
@@ -58,25 +57,18 @@ def _narrowed(column: SQLColumnExpression[int], user_ids: UserIds | None) -> lis
 
 
 def held_certificates(when: AsAt, user_ids: UserIds | None = None,
-                      course_id: int | None = None) -> Select[int, int, date, date]:
-    """(user_id, course_id, latest valid_until, latest external valid_until) over the cover that counted that day.
+                      course_id: int | None = None) -> Select[int, int, date]:
+    """(user_id, course_id, latest valid_until) over certificates that counted at the end of the day.
 
-    Cover is a certificate (counting once issued and until revoked or superseded by a reissue) or approved
-    training done elsewhere mapped to the course (compliance/external.py). The latest expiry wins, so a lapsed
-    one still shows as "expired" while nothing newer exists; the fourth column, the latest external expiry,
-    tells the matrix when the cover that decides is external. Without `user_ids` every holder is included
+    A certificate counts once issued and until revoked or superseded by a reissue; the latest expiry wins, so a
+    lapsed one still shows as "expired" while nothing newer exists. Without `user_ids` every holder is included
     (cheaper than a filter when most people are in view: the caller's join does the narrowing).
     """
     only_course = [] if course_id is None else [Certificate.course_id == course_id]
-    certificates = (select(Certificate.user_id.label("user_id"), Certificate.course_id.label("course_id"),
-                           Certificate.valid_until.label("valid_until"), cast(null(), Date).label("external_until"))
-                    .where(*_narrowed(Certificate.user_id, user_ids), *only_course,
-                           Certificate.counted_at(when.cutoff)))
-    external = external_cover(when.cutoff, user_ids, course_id)
-    cover = union_all(certificates, external.add_columns(external.selected_columns.valid_until)).subquery("cover")
-    return (select(cover.c.user_id, cover.c.course_id, func.max(cover.c.valid_until).label("valid_until"),
-                   func.max(cover.c.external_until).label("external_until"))
-            .group_by(cover.c.user_id, cover.c.course_id))
+    return (select(Certificate.user_id, Certificate.course_id,
+                   func.max(Certificate.valid_until).label("valid_until"))
+            .where(*_narrowed(Certificate.user_id, user_ids), *only_course, Certificate.counted_at(when.cutoff))
+            .group_by(Certificate.user_id, Certificate.course_id))
 
 
 def running_attempts(when: AsAt, user_ids: UserIds | None = None) -> Select[int, int]:

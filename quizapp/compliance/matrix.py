@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from ..models import Course, School, StaffGroup, User
 from .asat import AsAt, UserIds, held_certificates, present, running_attempts
 from .cells import URGENCY, population, required_cells, standing
+from .external import external_cover, later
 from .requirements import Requirements
 from .status import LABELS, TAGS, Status, status_for
 
@@ -220,8 +221,9 @@ def page_slice(f: MatrixFilter, conds: Sequence[ColumnElement[bool]], st: FromCl
 
 def build_rows(session: Session, people: Sequence[PersonRow], columns: Sequence[Course], reqs: Requirements,
                when: AsAt, user_ids: UserIds | None) -> list[MatrixRow]:
-    """Cells for the given people in two queries (cover held, quizzes running), ruled by `status_for`."""
-    held = {(u, c): (v, external) for u, c, v, external in session.execute(held_certificates(when, user_ids))}
+    """Cells in three queries (certificates, training elsewhere, quizzes running), ruled by `status_for`."""
+    held = {(u, c): v for u, c, v in session.execute(held_certificates(when, user_ids))}
+    elsewhere = {(u, c): v for u, c, v in session.execute(external_cover(when.cutoff, user_ids))}
     running = {(u, c) for u, c in session.execute(running_attempts(when, user_ids))}
     rows = []
     for p in people:
@@ -231,10 +233,9 @@ def build_rows(session: Session, people: Sequence[PersonRow], columns: Sequence[
             if not reqs.required(p.staff_group_id, course.id):
                 cells.append(Cell(course.id, Status.NOT_REQUIRED, None))
                 continue
-            valid_until, external_until = held.get(key, (None, None))
+            valid_until, external = later(held.get(key), elsewhere.get(key))
             status = status_for(valid_until, key in running, when.day, when.due_soon_days)
-            cells.append(Cell(course.id, status, valid_until,
-                              external=external_until is not None and external_until == valid_until))
+            cells.append(Cell(course.id, status, valid_until, external))
         rows.append(MatrixRow(p.id, p.first_name, p.last_name, p.email, p.school or "", p.group or "",
                               tuple(cells)))
     return rows

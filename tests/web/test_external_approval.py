@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask import Flask
 from sqlalchemy import select
@@ -132,3 +133,18 @@ def test_reminders_leave_alone_a_course_covered_elsewhere(app, world, clock) -> 
                         decider=s.get(User, world["dsl"]), decided_at=T0 - DAY)
         s.commit()
     assert world["annual"] not in tia_courses()
+
+
+def test_the_summary_counts_approved_external_cover_as_covered(app, client, world, clock) -> None:
+    def covered() -> tuple[int, int]:
+        html = client.get("/dsl/?status=covered").get_data(as_text=True)
+        places = re.search(r"\((\d+) of (\d+) required places\)", html)
+        return int(places.group(1)), len(table_rows(html, "matrix"))
+
+    record_id = _pending_for(app, "other_staff", world, world["annual"])
+    sign_in(client, world["dsl_email"])
+    before = covered()
+    client.post(f"/dsl/training-elsewhere/{record_id}/decision", data={"decision": "approve"})
+    places, people = covered()
+    assert places == before[0] + 1  # counted in SQL by the summary, as the cell shows it
+    assert people == before[1]  # Tia still lacks Prevent duty, so is not covered for everything
