@@ -55,9 +55,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .web import account, admin, auth, dsl, errors, join, main, oidc, public, reminders, staff
+    from .web import account, admin, auth, dsl, errors, external, join, main, oidc, public, reminders, staff
 
     for blueprint in (main.bp, auth.bp, oidc.bp, account.bp, public.bp, staff.bp, dsl.bp, reminders.bp, join.bp,
-                      admin.bp):
+                      admin.bp, external.bp):
         app.register_blueprint(blueprint)
     errors.register(app)

@@ -24,7 +24,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NameOf = Callable[[Certificate], str]
 
 
-class _Sink(io.RawIOBase):
+class ZipSink(io.RawIOBase):
     """A write-only, unseekable buffer that zipfile writes into and the generator drains."""
 
     def __init__(self) -> None:
@@ -53,7 +53,8 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def _entry(name: str, moment: datetime) -> zipfile.ZipInfo:
+def zip_entry(name: str, moment: datetime) -> zipfile.ZipInfo:
+    """A deflated, world-readable entry stamped with `moment`."""
     info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
@@ -76,7 +77,7 @@ def with_pdfs(listing: Select[Certificate]) -> Select[Certificate, str, bytes]:
 def zip_stream(session: Session, query: Select[Certificate, str, bytes], today: date,
                name_of: NameOf, stamp: datetime) -> Iterator[bytes]:
     """Yield a ZIP of every certificate the query returns, plus manifest.csv, a few hundred KB at a time."""
-    sink = _Sink()
+    sink = ZipSink()
     # The manifest waits in a temporary file (on disk past 1 MB), so memory stays flat however many rows.
     with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as raw, \
             zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
@@ -86,13 +87,13 @@ def zip_stream(session: Session, query: Select[Certificate, str, bytes], today: 
         for cert, email, pdf in session.execute(query.execution_options(yield_per=BATCH)):
             file_name = name_of(cert)
             # PDFs are compressed already: the fastest level costs little and gains about as much as any.
-            archive.writestr(_entry(file_name, cert.issued_at), pdf, compresslevel=1)
+            archive.writestr(zip_entry(file_name, cert.issued_at), pdf, compresslevel=1)
             writer.writerow(manifest_row(cert, email, today, file_name))
             if sink.size >= FLUSH_AT:
                 yield sink.drain()
         text.flush()
         raw.seek(0)
-        with archive.open(_entry(MANIFEST, stamp), "w") as entry:
+        with archive.open(zip_entry(MANIFEST, stamp), "w") as entry:
             while chunk := raw.read(COPY_CHUNK):
                 entry.write(chunk)
                 if sink.size >= FLUSH_AT:

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, FromClause, Select, and_, case, func, lite
 
 from ..models import Course, CourseRequirement, User
 from .asat import AsAt, held_certificates, running_attempts
+from .external import external_cover, later_sql
 from .status import Status
 
 COVERED = (Status.COMPLIANT.value, Status.DUE_SOON.value)
@@ -50,14 +51,18 @@ def required_cells(when: AsAt, conditions: Sequence[ColumnElement[bool]], course
     """
     ids = population(conditions) if narrow else None
     held = held_certificates(when, ids, course_id).subquery("held")
+    external = external_cover(when.cutoff, ids, course_id).subquery("external")
     running = running_attempts(when, ids).subquery("running")
     only = [] if course_id is None else [CourseRequirement.course_id == course_id]
     return (select(User.id.label("user_id"), User.school_id.label("school_id"),
                    CourseRequirement.course_id.label("course_id"),
-                   status_sql(held.c.valid_until, running.c.user_id, when).label("status"))
+                   status_sql(later_sql(held.c.valid_until, external.c.valid_until), running.c.user_id,
+                              when).label("status"))
             .join(CourseRequirement, CourseRequirement.staff_group_id == User.staff_group_id)
             .join(Course, and_(Course.id == CourseRequirement.course_id, Course.active.is_(True)))
             .outerjoin(held, and_(held.c.user_id == User.id, held.c.course_id == CourseRequirement.course_id))
+            .outerjoin(external, and_(external.c.user_id == User.id,
+                                      external.c.course_id == CourseRequirement.course_id))
             .outerjoin(running, and_(running.c.user_id == User.id,
                                      running.c.course_id == CourseRequirement.course_id))
             .where(*conditions, *only))

@@ -41,7 +41,7 @@ def table(rows: Sequence[MatrixRow], courses: Sequence[Course],
     for row in rows:
         line: list[Value] = [row.last_name, row.first_name, row.email, row.school, row.group]
         for cell in row.cells:
-            line += [cell.label, cell.valid_until]
+            line += [cell.described, cell.valid_until]
         for policy_cell in row.policy_cells:
             line += [policy_cell.label, policy_cell.date_shown]
         body.append(line)

@@ -31,6 +31,7 @@ from ..models import Course, Policy, School, StaffGroup, User
 from ..policies.standing import PolicyCell
 from .asat import AsAt, UserIds, held_certificates, present, running_attempts
 from .cells import URGENCY, population, required_cells, standing
+from .external import external_cover, later
 from .requirements import Requirements
 from .status import LABELS, TAGS, Status, status_for
 
@@ -74,11 +75,17 @@ class Cell:
     course_id: int
     status: Status
     valid_until: date | None
+    external: bool = False  # the cover that decides is approved training done elsewhere, not a certificate
 
     @property
     def label(self) -> str:
         """"Compliant", "Expired" and so on."""
         return LABELS[self.status]
+
+    @property
+    def described(self) -> str:
+        """The label, saying when the cover is training done elsewhere: "Compliant (external)"."""
+        return f"{self.label} (external)" if self.external else self.label
 
     @property
     def tag(self) -> str:
@@ -218,8 +225,9 @@ def page_slice(f: MatrixFilter, conds: Sequence[ColumnElement[bool]], st: FromCl
 
 def build_rows(session: Session, people: Sequence[PersonRow], columns: Sequence[Course], reqs: Requirements,
                when: AsAt, user_ids: UserIds | None) -> list[MatrixRow]:
-    """Cells for the given people in two queries (certificates held, quizzes running), ruled by `status_for`."""
+    """Cells in three queries (certificates, training elsewhere, quizzes running), ruled by `status_for`."""
     held = {(u, c): v for u, c, v in session.execute(held_certificates(when, user_ids))}
+    elsewhere = {(u, c): v for u, c, v in session.execute(external_cover(when.cutoff, user_ids))}
     running = {(u, c) for u, c in session.execute(running_attempts(when, user_ids))}
     rows = []
     for p in people:
@@ -229,8 +237,9 @@ def build_rows(session: Session, people: Sequence[PersonRow], columns: Sequence[
             if not reqs.required(p.staff_group_id, course.id):
                 cells.append(Cell(course.id, Status.NOT_REQUIRED, None))
                 continue
-            status = status_for(held.get(key), key in running, when.day, when.due_soon_days)
-            cells.append(Cell(course.id, status, held.get(key)))
+            valid_until, external = later(held.get(key), elsewhere.get(key))
+            status = status_for(valid_until, key in running, when.day, when.due_soon_days)
+            cells.append(Cell(course.id, status, valid_until, external))
         rows.append(MatrixRow(p.id, p.first_name, p.last_name, p.email, p.school or "", p.group or "",
                               tuple(cells), p.staff_group_id))
     return rows

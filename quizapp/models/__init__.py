@@ -6,6 +6,7 @@ from .bank_reviews import BankEdition, BankReviewAlert
 from .banks import Question, QuestionBank, QuestionImage, QuestionType
 from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
+from .external import EvidenceFile, ExternalState, ExternalTraining
 from .join import JoinLink, JoinRequest, JoinState
 from .oidc import OidcLink, OidcProvider
 from .policies import (
@@ -33,6 +34,9 @@ __all__ = [
     "Course",
     "CourseBank",
     "CourseRequirement",
+    "EvidenceFile",
+    "ExternalState",
+    "ExternalTraining",
     "FinishReason",
     "JoinLink",
     "JoinRequest",

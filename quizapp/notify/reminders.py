@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
+from ..compliance.external import external_cover, later_sql
 from ..compliance.status import Status, status_for
 from ..models import Attempt, AttemptState, Certificate, Course, CourseRequirement, ReminderLog, Role, School, User
 from .mail import MailSettings, Outgoing, deliver
@@ -106,15 +107,19 @@ def due_people(session: Session, now: datetime, due_soon_days: int, school_id: i
     """Active people with required courses due soon, expired or not started: one query whatever the head count."""
     certs = (select(Certificate.user_id, Certificate.course_id, func.max(Certificate.valid_until).label("valid_until"))
              .where(Certificate.counts).group_by(Certificate.user_id, Certificate.course_id).subquery())
+    # Approved training done elsewhere covers a course too (compliance/external.py): the later expiry counts.
+    elsewhere = external_cover(now + timedelta(days=1)).subquery()
     running = (select(Attempt.user_id, Attempt.course_id)
                .where(Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline_at > now).subquery())
     query = (select(User.id, User.email, User.first_name, User.last_name, User.school_id, School.name,
-                    Course.id, Course.title, certs.c.valid_until, running.c.user_id.label("running"))
+                    Course.id, Course.title, later_sql(certs.c.valid_until, elsewhere.c.valid_until),
+                    running.c.user_id.label("running"))
              .select_from(User)
              .join(CourseRequirement, CourseRequirement.staff_group_id == User.staff_group_id)
              .join(Course, Course.id == CourseRequirement.course_id)
              .outerjoin(School, School.id == User.school_id)
              .outerjoin(certs, and_(certs.c.user_id == User.id, certs.c.course_id == Course.id))
+             .outerjoin(elsewhere, and_(elsewhere.c.user_id == User.id, elsewhere.c.course_id == Course.id))
              .outerjoin(running, and_(running.c.user_id == User.id, running.c.course_id == Course.id))
              .where(User.active.is_(True), Course.active.is_(True))
              .order_by(User.last_name, User.first_name, User.id, Course.title))

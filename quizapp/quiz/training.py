@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..compliance.external import external_cover, later
 from ..compliance.status import Status, status_for
 from ..engine import timing
 from ..models import Attempt, AttemptState, Certificate, Course, CourseBank, CourseRequirement, User
@@ -29,9 +30,13 @@ def training_lines(session: Session, user: User, now: datetime, due_soon_days: i
     courses = session.scalars(select(Course).where(Course.active.is_(True))
                               .options(selectinload(Course.banks).joinedload(CourseBank.bank))
                               .order_by(Course.title)).all()
-    valid = dict(session.execute(select(Certificate.course_id, func.max(Certificate.valid_until))
-                                 .where(Certificate.user_id == user.id, Certificate.counts)
-                                 .group_by(Certificate.course_id)).all())
+    held = select(Certificate.course_id, func.max(Certificate.valid_until)).where(
+        Certificate.user_id == user.id, Certificate.counts).group_by(Certificate.course_id)
+    valid: dict[int, date | None] = dict(session.execute(held).all())
+    # Approved training done elsewhere covers a course too; the later expiry wins, as in the DSL's matrix.
+    for _, course_id, until in session.execute(external_cover(now + timedelta(days=1), [user.id])):
+        if course_id is not None:
+            valid[course_id] = later(valid.get(course_id), until)[0]
     running = {a.course_id: a for a in session.scalars(select(Attempt).where(
         Attempt.user_id == user.id, Attempt.state == AttemptState.IN_PROGRESS.value))}
     required = set(session.scalars(select(CourseRequirement.course_id).where(

@@ -19,6 +19,7 @@ NAV = [
     ("staff.my_results", "My results", {"staff", "dsl", "admin"}),
     ("staff.my_certificates", "My certificates", {"staff", "dsl", "admin"}),
     ("dsl.dashboard", "Compliance", {"dsl", "admin"}),
+    ("external.queue", "Training to approve", {"dsl", "admin"}),
     ("dsl.item_analysis", "Common mistakes", {"dsl"}),
     ("join.links", "Join links", {"dsl", "admin"}),
     ("admin.users", "Users", {"admin"}),
@@ -72,6 +73,11 @@ def ukdatetime(value: datetime | None) -> str:
     return "" if value is None else f"{ukdate(value)}, {value:%H:%M} UTC"
 
 
+def hours(value: float) -> str:
+    """Hours without needless decimals: "2", "1.5", "0.25"."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def web_link(url: str | None) -> str | None:
     """The address if it is an http(s) link, else None, so stored text can never become a script link."""
     return url if url and url.lower().startswith(("https://", "http://")) else None
@@ -85,3 +91,4 @@ def init_context(app: Flask) -> None:
     app.add_template_filter(describe_duration, "duration")
     app.add_template_global(certificate_status)
     app.add_template_filter(web_link)
+    app.add_template_filter(hours)

@@ -18,7 +18,7 @@ from ..banks.analysis import got_wrong_most, hardest_first
 from ..compliance.asat import AsAt, as_at
 from ..compliance.chart import bar_chart
 from ..compliance.exports import file_name, table, to_csv, to_xlsx
-from ..compliance.matrix import MatrixFilter, all_rows, matrix_page
+from ..compliance.matrix import MatrixFilter, MatrixRow, all_rows, matrix_page
 from ..compliance.person import person_record
 from ..compliance.policy_columns import (
     PolicyTally,
@@ -35,6 +35,8 @@ from ..extensions import db
 from ..models import OrgSettings, Role, School, StaffGroup, User
 from ..policies.acknowledge import history as acknowledgement_history
 from ..policies.standing import PolicyStatus, load_book
+from ..training.ledger import cpd_ledger
+from ..training.queries import records_of
 from .analysis_filters import analyse, csv_response
 from .context import ukdate, ukdatetime
 from .forms import Choice, DayField
@@ -134,7 +136,7 @@ def _build_form(reqs: Requirements, is_admin: bool, today: date) -> FilterForm:
     return form
 
 
-def _view() -> View:
+def filter_view() -> View:
     """Read and check the filters; DSLs are held to their own school whatever the address says."""
     reqs = load_requirements(db.session)
     moment, is_admin = now(), current_user.role == Role.ADMIN.value
@@ -156,7 +158,7 @@ def _view() -> View:
 @allow(Role.DSL, Role.ADMIN)
 def dashboard() -> str:
     """Summary, chart, trust roll-up (admins) and the matrix, for the chosen day and filters."""
-    view = _view()
+    view = filter_view()
     page = summary = chart = None
     policy_tallies: list[PolicyTally] = []
     if view.matrix_filter is not None:
@@ -171,8 +173,29 @@ def dashboard() -> str:
                            policy_statuses=PolicyStatus)
 
 
+def export_bytes(view: View, rows: list[MatrixRow], kind: str) -> tuple[bytes, str]:
+    """The CSV or XLSX export of the rows, with its MIME type (also put in the evidence pack)."""
+    f, day = view.matrix_filter, view.when.day
+    header, body = table(rows, view.reqs.columns(f.course_id if f else None))
+    if kind == "csv":
+        return to_csv(header, body), "text/csv; charset=utf-8"
+    filters = "; ".join(f"{label}: {text}" for label, text in view.described())
+    title = f"Safeguarding training compliance as at {ukdate(day)}: {view.scope}"
+    notes = (f"{filters}. Requirements as currently set. Covered means Compliant or Due soon. "
+             f"Exported {ukdatetime(now())} by {current_user.full_name}.")
+    return to_xlsx(title, notes, f"As at {day.isoformat()}", header, body), XLSX
+
+
+def audit_export(view: View, f: MatrixFilter, action: str, **details: object) -> None:
+    """Record who took which figures away, for which school and day."""
+    school_id = f.scope_school_id if f.restricted else f.school_id
+    filters = "; ".join(f"{label}: {text}" for label, text in view.described())
+    record(db.session, current_user, action, f"school:{school_id}" if school_id else "all-schools",
+           as_at=view.when.day.isoformat(), filters=filters, **details)
+
+
 def _export(kind: str) -> BaseResponse:
-    view = _view()
+    view = filter_view()
     if view.matrix_filter is None:
         return redirect(url_for("dsl.dashboard", **request.args.to_dict()))  # type: ignore[arg-type]  # query args
     f, day = view.matrix_filter, view.when.day
@@ -222,7 +245,8 @@ def person(person_id: int) -> str:
     data = person_record(db.session, person, when, load_requirements(db.session))
     policies = person_policies(db.session, load_book(db.session), person, when)
     return render_template("dsl/person.html", data=data, when=when, today=moment.date(), policies=policies,
-                           acknowledgements=acknowledgement_history(db.session, person.id))
+                           acknowledgements=acknowledgement_history(db.session, person.id),
+                           external=records_of(db.session, person.id), ledger=cpd_ledger(db.session, person.id))
 
 
 @bp.route("/item-analysis")
@@ -241,3 +265,6 @@ def item_analysis_csv() -> BaseResponse:
     if analysis.form.errors:
         return redirect(url_for("dsl.item_analysis", **request.args.to_dict()))  # type: ignore[arg-type]  # query args
     return csv_response(analysis, "our-staff", hardest_first(analysis.items))
+
+
+from . import dsl_pack  # noqa: E402,F401  (registers the evidence pack routes on this blueprint)

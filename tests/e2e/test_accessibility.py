@@ -17,7 +17,8 @@ from .conftest import LiveServer, Person, check_accessibility, sign_in
 pytestmark = pytest.mark.e2e
 
 VIEWER_BY_BLUEPRINT = {"public": "anonymous", "account": "anonymous", "auth": "anonymous", "main": "staff",
-                       "staff": "staff", "dsl": "dsl", "reminders": "dsl", "admin": "admin", "oidc": "anonymous"}
+                       "staff": "staff", "dsl": "dsl", "reminders": "dsl", "admin": "admin", "oidc": "anonymous",
+                       "external": "dsl"}
 
 
 @pytest.fixture(scope="module")

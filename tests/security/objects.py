@@ -18,6 +18,7 @@ from quizapp.db import utcnow
 from quizapp.extensions import db
 from quizapp.models import (
     Course,
+    ExternalTraining,
     JoinLink,
     JoinRequest,
     OidcLink,
@@ -32,7 +33,10 @@ from quizapp.models import (
 from quizapp.people.join_links import link_token
 from quizapp.people.secrets import encrypt_secret
 from quizapp.people.tokens import Purpose, make_token
+from quizapp.training.evidence import check_evidence
+from quizapp.training.records import TrainingDetails, record_training, store_evidence
 
+from ..evidence_files import small_pdf
 from ..factories import certify, make_cast, make_course
 
 # The six viewers of the route matrix, in the order they make requests: those who must be refused go first,
@@ -66,6 +70,7 @@ class Cast:
     image_digest: str = ""
     policy_id: int = 0
     policy_version_id: int = 0
+    external_id: int = 0
 
 
 def seed(session: Session, *, first_name: str | None = None, last_name: str = "Tester",
@@ -87,6 +92,7 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
     session.add_all([provider, link, image])
     join_link, join_request = _join(session, school, people["dsl"], now)
     policy = seed_policy(session, people["admin"], now)
+    external = _external_training(session, people["staff"], now)
     session.commit()
     return Cast(people={k: u.id for k, u in people.items()}, emails={k: u.email for k, u in people.items()},
                 course_id=course.id, attempt_id=cert.attempt_id, certificate_id=cert.id, certificate_code=cert.code,
@@ -94,7 +100,8 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
                 invite_token=tokens[Purpose.INVITE], reset_token=tokens[Purpose.RESET], provider_id=provider.id,
                 link_id=link.id, join_link_id=join_link.id, join_request_id=join_request.id,
                 join_token=link_token(secret, join_link), image_digest=image.sha256,
-                policy_id=policy.id, policy_version_id=policy.versions[0].id)
+                policy_id=policy.id, policy_version_id=policy.versions[0].id,
+                external_id=external.id)
 
 
 def _join(session: Session, school: School, dsl: User, now: datetime) -> tuple[JoinLink, JoinRequest]:
@@ -120,6 +127,15 @@ def seed_policy(session: Session, admin: User, now: datetime) -> Policy:
     return create_policy(session, PolicyInput("Child protection policy", "Headteacher", True, 14,
                                               now.date() + timedelta(days=300)),
                          VersionInput("1.0", now.date(), check_pdf(tiny_pdf("Child protection"))), admin, now)
+
+
+
+def _external_training(session: Session, person: User, now: datetime) -> ExternalTraining:
+    """A pending record of training done elsewhere, with a PDF as its evidence."""
+    evidence = store_evidence(session, check_evidence(small_pdf(), "certificate.pdf"), person, now)
+    details = TrainingDetails(title="Prevent awareness", provider="Local authority", completed_on=now.date(),
+                              minutes=90)
+    return record_training(session, person, details, evidence, person, now)
 
 
 def url_values(cast: Cast) -> dict[str, Any]:
@@ -154,6 +170,7 @@ def url_values(cast: Cast) -> dict[str, Any]:
         "digest": cast.image_digest,
         "policy_id": cast.policy_id,
         "version_id": cast.policy_version_id,
+        "record_id": cast.external_id,
     }
 
 

@@ -89,6 +89,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "dsl.export_csv": DSL_OR_ADMIN,
     "dsl.export_xlsx": DSL_OR_ADMIN,
     "dsl.person": PERSON_FOR_DSL,
+    "dsl.evidence_pack": DSL_OR_ADMIN,
+    "dsl.person_record_pdf": PERSON_FOR_DSL,
     "dsl.item_analysis": DSL_OR_ADMIN,
     "dsl.item_analysis_csv": DSL_OR_ADMIN,
     "reminders.confirm": DSL_OR_ADMIN,
@@ -124,6 +126,13 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.policy_new": ADMIN_ONLY,
     "admin.policy_edit": ADMIN_ONLY,
     "admin.policy_version_new": ADMIN_ONLY,
+    "external.mine": SIGNED_IN,
+    "external.new": SIGNED_IN,
+    "external.evidence": ABOUT_PERSON,
+    "external.queue": DSL_OR_ADMIN,
+    "external.decide": PERSON_FOR_DSL,
+    "external.new_for": PERSON_FOR_DSL,
+    "external.group": DSL_OR_ADMIN,
 }
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

@@ -42,6 +42,8 @@ MUST_SHOW = {
     "dsl.dashboard": {"first name", "last name", "school"},
     "dsl.person": {"first name", "last name", "course title", "school"},
     "reminders.confirm": {"first name", "last name"},
+    "external.queue": {"first name", "last name"},
+    "external.group": {"first name", "last name"},
     "admin.certificates": {"first name", "last name", "course title", "school"},
     "admin.users": {"first name", "last name", "school"},
     "admin.schools": {"school"},
@@ -164,6 +166,21 @@ def test_hostile_text_is_literal_in_the_certificate_pdf(app: Flask, hostile: dic
     flat = "".join(text.split())
     for field in ("first name", "last name", "course title"):
         assert "".join(FIELDS[field].split()) in flat, f"the {field} is not printed literally: {text!r}"
+
+
+def test_hostile_text_is_literal_in_the_training_record_and_evidence_pack(app: Flask, hostile: dict) -> None:
+    import zipfile
+
+    from pypdf import PdfReader
+
+    client = client_for(app, hostile["cast"], "dsl")
+    record = client.get(f"/dsl/people/{hostile['cast'].people['staff']}/training-record.pdf").get_data()
+    with zipfile.ZipFile(io.BytesIO(client.get("/dsl/evidence-pack.zip").get_data())) as archive:
+        summary = archive.read("summary.pdf")
+    for pdf in (record, summary):
+        text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+        for field in ("first name", "last name", "school"):
+            assert "".join(FIELDS[field].split()) in text, f"the {field} is not printed literally: {text!r}"
 
 
 def _export(app: Flask, hostile: dict, endpoint: str) -> bytes:

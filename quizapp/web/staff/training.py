@@ -15,6 +15,7 @@ from ...policies.acknowledge import to_read
 from ...policies.standing import load_book
 from ...quiz.attempts import in_progress, start_context, start_or_resume
 from ...quiz.training import training_lines
+from ...training.ledger import cpd_ledger
 from ..forms import ConfirmForm
 from ..markdown import render_markdown
 from ..permissions import SIGNED_IN, allow
@@ -28,7 +29,8 @@ def my_training() -> str:
     moment = now()
     lines = training_lines(db.session, current_user, moment, OrgSettings.current(db.session).due_soon_days)
     policies = to_read(db.session, load_book(db.session), current_user, moment)
-    return render_template("staff/my_training.html", lines=lines, to_read=policies)
+    return render_template("staff/my_training.html", lines=lines, to_read=policies,
+                           ledger=cpd_ledger(db.session, current_user.id))
 
 
 def _course_or_404(course_id: int) -> Course:

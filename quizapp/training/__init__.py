@@ -1,0 +1,1 @@
+"""Training done elsewhere: evidence checks, recording, approval, group sessions, the CPD ledger and evidence packs."""

@@ -1,0 +1,75 @@
+"""A person's CPD ledger: every quiz passed and every approved piece of training done elsewhere, with hours.
+
+Each kind of activity is one source (a function returning lines), so others (policies read) join the list below.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Attempt, AttemptState, Course, ExternalState, ExternalTraining
+
+QUIZ, EXTERNAL = "Quiz passed", "Training done elsewhere"
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One activity: when, what kind, what, who ran it or how it went, and how long it took."""
+
+    on: date
+    kind: str
+    title: str
+    detail: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The lines, newest first, with totals overall and by kind."""
+
+    lines: list[LedgerLine]
+
+    @property
+    def total_minutes(self) -> int:
+        """Every activity's minutes added up."""
+        return sum(line.minutes for line in self.lines)
+
+    def by_kind(self) -> list[tuple[str, int, int]]:
+        """(kind, how many, minutes) for each kind present, in a fixed order."""
+        kinds = dict.fromkeys(line.kind for line in sorted(self.lines, key=lambda line: line.kind))
+        return [(kind, sum(1 for line in self.lines if line.kind == kind),
+                 sum(line.minutes for line in self.lines if line.kind == kind)) for kind in kinds]
+
+
+def quizzes_passed(session: Session, user_id: int) -> list[LedgerLine]:
+    """Each passed quiz, with the time spent in it (whole minutes, at least one)."""
+    rows = session.execute(select(Attempt.started_at, Attempt.finished_at, Attempt.score_pct, Course.title)
+                           .join(Course, Course.id == Attempt.course_id)
+                           .where(Attempt.user_id == user_id, Attempt.state == AttemptState.FINISHED.value,
+                                  Attempt.passed.is_(True)))
+    return [LedgerLine(finished.date(), QUIZ, title, f"{score} %",
+                       max(1, round((finished - started).total_seconds() / 60)))
+            for started, finished, score, title in rows if finished is not None]
+
+
+def external_training(session: Session, user_id: int) -> list[LedgerLine]:
+    """Each approved record of training done elsewhere, with its hours as recorded."""
+    rows = session.execute(select(ExternalTraining.completed_on, ExternalTraining.title, ExternalTraining.provider,
+                                  ExternalTraining.minutes)
+                           .where(ExternalTraining.user_id == user_id,
+                                  ExternalTraining.state == ExternalState.APPROVED.value))
+    return [LedgerLine(on, EXTERNAL, title, provider, minutes) for on, title, provider, minutes in rows]
+
+
+Source = Callable[[Session, int], list[LedgerLine]]
+SOURCES: list[Source] = [quizzes_passed, external_training]
+
+
+def cpd_ledger(session: Session, user_id: int) -> Ledger:
+    """The person's ledger: one query per source, whatever their history."""
+    lines = [line for source in SOURCES for line in source(session, user_id)]
+    return Ledger(sorted(lines, key=lambda line: (line.on, line.kind, line.title), reverse=True))
