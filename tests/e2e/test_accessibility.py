@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 VIEWER_BY_BLUEPRINT = {"public": "anonymous", "account": "anonymous", "auth": "anonymous", "main": "staff",
                        "staff": "staff", "dsl": "dsl", "reminders": "dsl", "admin": "admin", "oidc": "anonymous",
-                       "external": "dsl"}
+                       "external": "dsl", "join": "dsl"}
 
 
 @pytest.fixture(scope="module")
