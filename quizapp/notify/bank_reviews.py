@@ -20,14 +20,15 @@ SUBJECTS = {"month_before": "Question bank review due by {day}: {title}",
 
 @dataclass
 class AlertSummary:
-    """What one run of the bank review alerts sent."""
+    """What one run of review alerts (of banks, or of `noun`) sent."""
 
     sent: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    noun: str = "bank review alert"
 
     def describe(self) -> str:
         """One line for the CLI."""
-        text = f"Sent {self.sent} bank review alert{'' if self.sent == 1 else 's'}."
+        text = f"Sent {self.sent} {self.noun}{'' if self.sent == 1 else 's'}."
         return text + (f" {len(self.failures)} could not be sent." if self.failures else "")
 
 

@@ -1,7 +1,6 @@
 """E-mailing admins before a policy's review-by date (two months, one month, one week) and on it, once each."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Policy, PolicyReviewAlert, Role, User
 from ..policies.reviews import alert_kind
+from .bank_reviews import AlertSummary
 from .mail import MailSettings, deliver, settings_for
 from .messages import compose
 
@@ -19,19 +19,6 @@ SUBJECTS = {"two_months": "Policy review due in two months: {title}",
             "one_week": "Policy review due in one week: {title}",
             "due": "Policy review due today: {title}"}
 WHEN = {"two_months": "in two months", "one_month": "in one month", "one_week": "in one week", "due": "now"}
-
-
-@dataclass
-class PolicyAlertSummary:
-    """What one run of the policy review alerts sent."""
-
-    sent: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)
-
-    def describe(self) -> str:
-        """One line for the CLI."""
-        text = f"Sent {self.sent} policy review alert{'' if self.sent == 1 else 's'}."
-        return text + (f" {len(self.failures)} could not be sent." if self.failures else "")
 
 
 def _pending(session: Session, now: datetime) -> list[tuple[Policy, User, str, PolicyReviewAlert | None]]:
@@ -53,7 +40,7 @@ def _pending(session: Session, now: datetime) -> list[tuple[Policy, User, str, P
 
 
 def send_policy_review_alerts(session: Session, now: datetime,
-                              mail: MailSettings | None = None) -> PolicyAlertSummary:
+                              mail: MailSettings | None = None) -> AlertSummary:
     """E-mail every active admin about policies coming up for review; flush only.
 
     Safe to run any number of times a day: each (policy, admin, kind, review date) is sent once, a day the job did
@@ -63,7 +50,7 @@ def send_policy_review_alerts(session: Session, now: datetime,
     messages = [compose("policy_review", SUBJECTS[kind].format(title=policy.title), admin, policy=policy,
                         when=WHEN[kind]) for policy, admin, kind, _log in pending]
     results = deliver(mail or settings_for(current_app), messages)
-    summary = PolicyAlertSummary()
+    summary = AlertSummary(noun="policy review alert")
     for (policy, admin, kind, log), problem in zip(pending, results, strict=True):
         status = FAILED if problem else SENT
         if log is None:
