@@ -52,6 +52,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_security(app)
     init_context(app)
+    from .jobs.queue import init_app as init_queue
+
+    init_queue(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -92,9 +92,11 @@ def demo_command(if_empty: bool) -> None:
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     from .banks.commands import banks_cli
+    from .jobs.worker import worker_command
     from .policies.commands import policies_cli
 
-    for command in (db_cli, users_cli, attempts_cli, banks_cli, policies_cli, reminders_cli, demo_command):
+    for command in (db_cli, users_cli, attempts_cli, banks_cli, policies_cli, reminders_cli, demo_command,
+                    worker_command):
         app.cli.add_command(command)
 
 
@@ -103,7 +105,7 @@ attempts_cli = AppGroup("attempts", help="Quiz attempts.")
 
 @attempts_cli.command("close-expired")
 def attempts_close_expired() -> None:
-    """Finalise every attempt left past its deadline (idempotent; run from cron every minute)."""
+    """Finalise every attempt left past its deadline (idempotent; the worker also does this every minute)."""
     from .certificates.issue import on_pass
     from .config import now
     from .quiz.attempts import close_expired
@@ -120,10 +122,9 @@ reminders_cli = AppGroup("reminders", help="E-mail reminders about training that
 @reminders_cli.command("send")
 @click.option("--dry-run", is_flag=True, help="List who would be e-mailed; send nothing and log nothing.")
 def reminders_send(dry_run: bool) -> None:
-    """Remind each person due, expired or not started (at most weekly per course) and send DSL digests."""
+    """Queue a reminder for each person due, expired or not started (at most weekly per course) and DSL digests."""
     from .config import base_url, now
     from .models import OrgSettings
-    from .notify.mail import settings_for
     from .notify.reminders import plan_reminders, planned_summary, send_plan
 
     moment, settings = now(), OrgSettings.current(db.session)
@@ -138,10 +139,9 @@ def reminders_send(dry_run: bool) -> None:
         db.session.rollback()
         click.echo(planned_summary(plan).describe(dry_run=True))
         return
-    summary = send_plan(db.session, plan, mail=settings_for(current_app), now=moment, base_url=base_url(),
-                        org=settings.org_name)
+    summary = send_plan(db.session, plan, now=moment, base_url=base_url(), org=settings.org_name)
     db.session.commit()
-    click.echo(summary.describe())
+    click.echo(summary.describe() + " The worker sends them (flask --app quizapp worker).")
     for email, problem in summary.failures:
         click.echo(f"  not sent to {email}: {problem}", err=True)
     if summary.failures:

@@ -84,7 +84,23 @@ def load_settings(
         # Lifetimes of set-password links in hours (people, quizapp.people.tokens).
         "INVITE_LINK_HOURS": float(_env(environ, "INVITE_LINK_HOURS", "72") or 72),
         "RESET_LINK_HOURS": float(_env(environ, "RESET_LINK_HOURS", "1") or 1),
+        **_queue_settings(environ),
     }
+
+
+def _queue_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The task queue and the outbox: Huey's name and file, worker threads, the daily hour, mail retries."""
+    hour = _count(environ, "REMINDER_HOUR", "7")
+    if hour > 23:
+        raise ConfigError(f"quizapp: {PREFIX}REMINDER_HOUR must be an hour from 0 to 23 (UK time), not {hour}")
+    per_minute = _count(environ, "MAIL_PER_MINUTE", "0")
+    return {"QUEUE_NAME": _env(environ, "QUEUE_NAME", "quizapp"), "QUEUE_FILE": _env(environ, "QUEUE_FILE"),
+            "WORKERS": max(1, _count(environ, "WORKERS", "2")), "REMINDER_HOUR": hour,
+            "MAIL_PER_MINUTE": per_minute or None,
+            "MAIL_MAX_ATTEMPTS": max(1, _count(environ, "MAIL_MAX_ATTEMPTS", "6")),
+            "MAIL_RETRY_SECONDS": float(_env(environ, "MAIL_RETRY_SECONDS", "60") or 60),
+            "MAIL_LEASE_SECONDS": float(_env(environ, "MAIL_LEASE_SECONDS", "300") or 300),
+            "MAIL_TIMEOUT": float(_env(environ, "MAIL_TIMEOUT", "30") or 30)}
 
 
 def _oidc_settings(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -100,8 +116,8 @@ def _oidc_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     return {**settings, "OIDC_ISSUER": issuer, "OIDC_CREATE_USERS": _env(environ, "OIDC_CREATE_USERS") == "1"}
 
 
-def _count(environ: Mapping[str, str], name: str) -> int:
-    raw = _env(environ, name, "0") or "0"
+def _count(environ: Mapping[str, str], name: str, default: str = "0") -> int:
+    raw = _env(environ, name, default) or default
     if not raw.isdigit():
         raise ConfigError(f"quizapp: {PREFIX}{name} must be a whole number (0 or more), not {raw!r}")
     return int(raw)

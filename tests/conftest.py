@@ -21,8 +21,11 @@ from .dbs import backends, temporary_database
 from .factories import DEFAULT_PASSWORD, make_cast
 from .smtp import Inbox, start_server
 
+# Tests that are not about the queue send queued mail at once, in-process, through the same task the worker
+# runs (Huey's immediate mode); tests/queue runs real consumers instead.
 TEST_CONFIG = {"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
-               "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "quizapp.test"}
+               "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "quizapp.test",
+               "QUEUE_IMMEDIATE": True}
 
 
 @pytest.fixture(scope="session", params=backends())

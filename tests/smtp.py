@@ -1,6 +1,7 @@
 """A real SMTP server for tests (aiosmtpd on loopback) that keeps what it receives."""
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 from email import policy
@@ -14,12 +15,27 @@ from flask import Flask
 class Inbox:
     """An aiosmtpd handler that keeps every message it receives."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
         self.port = 0
+        self.delay = delay  # seconds before each message is accepted, like a slow relay
+        self.reject: dict[str, str] = {}  # address -> the reply that refuses it, e.g. "550 5.1.1 No such mailbox"
+        self.busy = 0  # this many messages are answered "451 try again later" first
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
+                          options: Any) -> str:
+        if address in self.reject:
+            return self.reject[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.busy > 0:
+            self.busy -= 1
+            return "451 4.3.0 Try again later"
         self.recipients.append(list(envelope.rcpt_tos))
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
@@ -42,9 +58,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(**kwargs: Any) -> tuple[Inbox, Controller]:
-    """A real SMTP server on 127.0.0.1 at a free port."""
-    inbox = Inbox()
+def start_server(delay: float = 0.0, **kwargs: Any) -> tuple[Inbox, Controller]:
+    """A real SMTP server on 127.0.0.1 at a free port (each message taking `delay` seconds)."""
+    inbox = Inbox(delay)
     inbox.port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port, **kwargs)
     controller.start()

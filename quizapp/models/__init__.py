@@ -9,6 +9,7 @@ from .courses import Course, CourseBank, CourseRequirement
 from .external import EvidenceFile, ExternalState, ExternalTraining
 from .join import JoinLink, JoinRequest, JoinState
 from .oidc import OidcLink, OidcProvider
+from .outbox import JobRun, OutboxBatch, OutboxMessage, OutboxState
 from .policies import (
     Policy,
     PolicyAcknowledgement,
@@ -38,12 +39,16 @@ __all__ = [
     "ExternalState",
     "ExternalTraining",
     "FinishReason",
+    "JobRun",
     "JoinLink",
     "JoinRequest",
     "JoinState",
     "OidcLink",
     "OidcProvider",
     "OrgSettings",
+    "OutboxBatch",
+    "OutboxMessage",
+    "OutboxState",
     "Policy",
     "PolicyAcknowledgement",
     "PolicyReminderLog",

@@ -4,14 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import BankReviewAlert, QuestionBank, Role, User
 from ..models.banks import REVIEW_NOTICE
-from .mail import MailSettings, deliver, settings_for
-from .messages import compose
+from .outbox import queue_mail, related_ids
 
 SENT, FAILED = "sent", "failed"
 SUBJECTS = {"month_before": "Question bank review due by {day}: {title}",
@@ -28,7 +26,7 @@ class AlertSummary:
 
     def describe(self) -> str:
         """One line for the CLI."""
-        text = f"Sent {self.sent} {self.noun}{'' if self.sent == 1 else 's'}."
+        text = f"Queued {self.sent} {self.noun}{'' if self.sent == 1 else 's'}."
         return text + (f" {len(self.failures)} could not be sent." if self.failures else "")
 
 
@@ -64,26 +62,27 @@ def _pending(session: Session, now: datetime) -> list[tuple[QuestionBank, User, 
     return pending
 
 
-def send_bank_review_alerts(session: Session, now: datetime, mail: MailSettings | None = None) -> AlertSummary:
-    """E-mail every active admin about banks due for review (a month before, then on the day); flush only.
+def send_bank_review_alerts(session: Session, now: datetime) -> AlertSummary:
+    """Queue an e-mail to every active admin about banks due for review (a month before, then on the day); flush only.
 
-    Safe to run any number of times a day: each (bank, admin, kind, review date) is sent once; a failed one
-    is retried on the next run.
+    Safe to run any number of times a day: each (bank, admin, kind, review date) is queued once; one that fails
+    for good is marked failed by the worker and queued again on the next run.
     """
-    pending = _pending(session, now)
-    messages = [compose(f"bank_review_{kind}", SUBJECTS[kind].format(day=_day(bank), title=bank.title),
-                        admin, bank=bank) for bank, admin, kind, _log in pending]
-    results = deliver(mail or settings_for(current_app), messages)
     summary = AlertSummary()
-    for (bank, admin, kind, log), problem in zip(pending, results, strict=True):
-        status = FAILED if problem else SENT
-        if log is None and bank.review_by is not None:
-            session.add(BankReviewAlert(bank_id=bank.id, user_id=admin.id, kind=kind, review_by=bank.review_by,
-                                        status=status, sent_at=now))
-        elif log is not None:
-            log.status, log.sent_at = status, now
-        if problem:
-            summary.failures.append((admin.email, problem))
+    for bank, admin, kind, log in _pending(session, now):
+        if bank.review_by is None:
+            continue
+        if log is None:
+            log = BankReviewAlert(bank_id=bank.id, user_id=admin.id, kind=kind, review_by=bank.review_by,
+                                  status=SENT, sent_at=now)
+            session.add(log)
+        log.status, log.sent_at = SENT, now
+        session.flush()
+        row = queue_mail(session, f"bank_review_{kind}", SUBJECTS[kind].format(day=_day(bank), title=bank.title),
+                         admin, kind="bank_review", now=now, user_id=admin.id,
+                         related=related_ids(bank_review_alert=[log]), bank=bank)
+        if row.state == FAILED:
+            summary.failures.append((admin.email, row.last_error or ""))
         else:
             summary.sent += 1
     session.flush()

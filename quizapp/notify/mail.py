@@ -1,6 +1,7 @@
 """Building and sending e-mail: SMTP (STARTTLS, SSL or plain) or, with no host, .eml files in instance/outbox/."""
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 import uuid
@@ -47,7 +48,8 @@ class MailSettings:
             raise MailError(f"QUIZAPP_MAIL_TLS must be one of {', '.join(TLS_MODES)}, not {tls!r}.")
         return cls(host=config.get("MAIL_HOST") or None, port=int(config.get("MAIL_PORT") or 587), tls=tls,
                    user=config.get("MAIL_USER") or None, password=config.get("MAIL_PASSWORD") or None,
-                   sender=config.get("MAIL_FROM") or "quizapp@localhost", outbox=Path(instance_path) / "outbox")
+                   sender=config.get("MAIL_FROM") or "quizapp@localhost", outbox=Path(instance_path) / "outbox",
+                   timeout=float(config.get("MAIL_TIMEOUT") or 30))
 
 
 def settings_for(app: Any) -> MailSettings:
@@ -146,3 +148,70 @@ def send(settings: MailSettings, message: EmailMessage) -> None:
     (problem,) = deliver(settings, [message])
     if problem:
         raise MailError(problem)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one message: sent, or the reason and whether trying again later may help."""
+
+    problem: str | None = None
+    temporary: bool = False
+
+    @property
+    def sent(self) -> bool:
+        """Whether the server accepted it."""
+        return self.problem is None
+
+
+def _classify(exc: Exception) -> Outcome:
+    """4xx replies, refused connections and timeouts are worth retrying; 5xx replies and bad addresses are not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in exc.recipients.values()]
+        reason = "; ".join(f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+                           for code, text in exc.recipients.values())
+        return Outcome(f"refused: {reason}", temporary=all(400 <= code < 500 for code in codes))
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return Outcome(f"refused: {exc.smtp_code} {text}", temporary=not 500 <= exc.smtp_code < 600)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return Outcome(f"the mail server disconnected: {exc}", temporary=True)
+    return Outcome(f"could not reach the mail server: {exc}", temporary=True)
+
+
+class Mailer:
+    """One SMTP connection reused for many messages, reopened after a failure; `with Mailer(settings) as m:`."""
+
+    def __init__(self, settings: MailSettings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Say goodbye to the server, if connected."""
+        if self._smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self._smtp.quit()
+            self._smtp = None
+
+    def send(self, message: EmailMessage) -> Outcome:
+        """Send one message (or write it to the .eml folder when no host is set)."""
+        if not self.settings.host:
+            problem = _to_outbox(self.settings.outbox, message)
+            return Outcome(problem)
+        try:
+            if self._smtp is None:
+                self._smtp = _connect(self.settings)
+            self._smtp.send_message(message)
+        except BUILD_ERRORS as exc:
+            return Outcome(f"could not be built: {exc}")
+        except (OSError, smtplib.SMTPException) as exc:
+            outcome = _classify(exc)
+            if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+                self.close()  # the connection may be unusable; the next message opens a fresh one
+            return outcome
+        return Outcome()

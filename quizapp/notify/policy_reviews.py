@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Policy, PolicyReviewAlert, Role, User
 from ..policies.reviews import alert_kind
 from .bank_reviews import AlertSummary
-from .mail import MailSettings, deliver, settings_for
-from .messages import compose
+from .outbox import queue_mail, related_ids
 
 SENT, FAILED = "sent", "failed"
 SUBJECTS = {"two_months": "Policy review due in two months: {title}",
@@ -39,27 +37,25 @@ def _pending(session: Session, now: datetime) -> list[tuple[Policy, User, str, P
     return pending
 
 
-def send_policy_review_alerts(session: Session, now: datetime,
-                              mail: MailSettings | None = None) -> AlertSummary:
-    """E-mail every active admin about policies coming up for review; flush only.
+def send_policy_review_alerts(session: Session, now: datetime) -> AlertSummary:
+    """Queue an e-mail to every active admin about policies coming up for review; flush only.
 
-    Safe to run any number of times a day: each (policy, admin, kind, review date) is sent once, a day the job did
-    not run is caught up with the latest alert only, and a failed one is retried on the next run.
+    Safe to run any number of times a day: each (policy, admin, kind, review date) is queued once, a day the job
+    did not run is caught up with the latest alert only, and one that fails for good is queued again next run.
     """
-    pending = _pending(session, now)
-    messages = [compose("policy_review", SUBJECTS[kind].format(title=policy.title), admin, policy=policy,
-                        when=WHEN[kind]) for policy, admin, kind, _log in pending]
-    results = deliver(mail or settings_for(current_app), messages)
     summary = AlertSummary(noun="policy review alert")
-    for (policy, admin, kind, log), problem in zip(pending, results, strict=True):
-        status = FAILED if problem else SENT
+    for policy, admin, kind, log in _pending(session, now):
         if log is None:
-            session.add(PolicyReviewAlert(policy_id=policy.id, user_id=admin.id, kind=kind,
-                                          review_by=policy.review_by, status=status, sent_at=now))
-        else:
-            log.status, log.sent_at = status, now
-        if problem:
-            summary.failures.append((admin.email, problem))
+            log = PolicyReviewAlert(policy_id=policy.id, user_id=admin.id, kind=kind, review_by=policy.review_by,
+                                    status=SENT, sent_at=now)
+            session.add(log)
+        log.status, log.sent_at = SENT, now
+        session.flush()
+        row = queue_mail(session, "policy_review", SUBJECTS[kind].format(title=policy.title), admin,
+                         kind="policy_review", now=now, user_id=admin.id,
+                         related=related_ids(policy_review_alert=[log]), policy=policy, when=WHEN[kind])
+        if row.state == FAILED:
+            summary.failures.append((admin.email, row.last_error or ""))
         else:
             summary.sent += 1
     session.flush()

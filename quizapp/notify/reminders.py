@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -12,9 +11,20 @@ from werkzeug.routing import BuildError
 
 from ..compliance.external import external_cover, later_sql
 from ..compliance.status import Status, status_for
-from ..models import Attempt, AttemptState, Certificate, Course, CourseRequirement, ReminderLog, Role, School, User
-from .mail import MailSettings, Outgoing, deliver
-from .messages import compose_or_reason, external_url
+from ..models import (
+    Attempt,
+    AttemptState,
+    Certificate,
+    Course,
+    CourseRequirement,
+    OutboxBatch,
+    ReminderLog,
+    Role,
+    School,
+    User,
+)
+from .messages import external_url
+from .outbox import queue_mail, related_ids
 from .policy_reminders import DuePolicy, due_policies, policy_logs, recently_reminded
 
 DUE_STATUSES = (Status.DUE_SOON, Status.EXPIRED, Status.NOT_STARTED)
@@ -95,7 +105,7 @@ class Summary:
 
     def describe(self, dry_run: bool = False) -> str:
         """One line for the CLI and the page."""
-        verb = "Would send" if dry_run else "Sent"
+        verb = "Would send" if dry_run else "Queued"
         policies = f", {self.policies} polic{'y' if self.policies == 1 else 'ies'}" if self.policies else ""
         text = (f"{verb} {self.learners} reminder{'' if self.learners == 1 else 's'} covering {self.courses} "
                 f"course{'' if self.courses == 1 else 's'}{policies} and {self.digests} DSL digest"
@@ -194,44 +204,48 @@ def planned_summary(plan: Plan) -> Summary:
                    policies=sum(len(p.policies) for p in plan.learners))
 
 
-def _messages(plan: Plan, base_url: str, org: str) -> list[Outgoing]:
+def _links(base_url: str) -> tuple[str, str]:
     sign_in = external_url(base_url, "auth.sign_in")
     try:
         dashboard = external_url(base_url, "dsl.dashboard")
     except BuildError:  # the dashboard is optional; the reminders page always exists
         dashboard = external_url(base_url, "reminders.confirm")
-    return [compose_or_reason("reminder", f"Safeguarding training to do: {org}", person, org=org,
-                              courses=person.courses, policies=person.policies, sign_in_url=sign_in)
-            for person in plan.learners] + \
-        [compose_or_reason("dsl_digest", f"Safeguarding training due at {digest.school_name}", digest.dsl,
-                           org=org, school=digest.school_name, people=digest.people, dashboard_url=dashboard)
-         for digest in plan.digests]
+    return sign_in, dashboard
 
 
-def send_plan(session: Session, plan: Plan, *, mail: MailSettings, now: datetime, base_url: str,
-              org: str) -> Summary:
-    """E-mail the plan (one message per person) and log each course and digest as sent or failed (flush only)."""
-    results = deliver(mail, _messages(plan, base_url, org))
+def send_plan(session: Session, plan: Plan, *, now: datetime, base_url: str, org: str,
+              batch: OutboxBatch | None = None) -> Summary:
+    """Queue the plan in the outbox, one message per person, with the throttle logs, in the caller's
+    transaction (flush only); the worker sends them after the commit."""
+    sign_in, dashboard = _links(base_url)
+    learner_logs = [([ReminderLog(user_id=p.user_id, course_id=line.course_id, kind="learner", status=SENT,
+                                  sent_at=now) for line in p.courses], policy_logs(p.user_id, p.policies, SENT, now))
+                    for p in plan.learners]
+    digest_logs = [ReminderLog(user_id=d.dsl.id, course_id=None, kind="dsl_digest", status=SENT, sent_at=now)
+                   for d in plan.digests]
+    session.add_all([row for courses, policies in learner_logs for row in (*courses, *policies)])
+    session.add_all(digest_logs)
+    session.flush()  # the log ids go into each message, so a message that fails for good releases its throttle
     summary = Summary(throttled=plan.throttled)
-    logs: list[Any] = []
-    for person, problem in zip(plan.learners, results[: len(plan.learners)], strict=True):
-        status = FAILED if problem else SENT
-        logs += [ReminderLog(user_id=person.user_id, course_id=line.course_id, kind="learner", status=status,
-                             sent_at=now) for line in person.courses]
-        logs += policy_logs(person.user_id, person.policies, status, now)
-        if problem:
-            summary.failures.append((person.email, problem))
+    for person, (courses, policies) in zip(plan.learners, learner_logs, strict=True):
+        row = queue_mail(session, "reminder", f"Safeguarding training to do: {org}", person, kind="reminder",
+                         now=now, user_id=person.user_id, batch=batch,
+                         related=related_ids(reminder_log=courses, policy_reminder_log=policies),
+                         org=org, courses=person.courses, policies=person.policies, sign_in_url=sign_in)
+        if row.state == FAILED:
+            summary.failures.append((person.email, row.last_error or ""))
         else:
             summary.learners += 1
             summary.courses += len(person.courses)
             summary.policies += len(person.policies)
-    for digest, problem in zip(plan.digests, results[len(plan.learners):], strict=True):
-        logs.append(ReminderLog(user_id=digest.dsl.id, course_id=None, kind="dsl_digest",
-                                status=FAILED if problem else SENT, sent_at=now))
-        if problem:
-            summary.failures.append((digest.dsl.email, problem))
+    for digest, log in zip(plan.digests, digest_logs, strict=True):
+        row = queue_mail(session, "dsl_digest", f"Safeguarding training due at {digest.school_name}", digest.dsl,
+                         kind="dsl_digest", now=now, user_id=digest.dsl.id, batch=batch,
+                         related=related_ids(reminder_log=[log]), org=org, school=digest.school_name,
+                         people=digest.people, dashboard_url=dashboard)
+        if row.state == FAILED:
+            summary.failures.append((digest.dsl.email, row.last_error or ""))
         else:
             summary.digests += 1
-    session.add_all(logs)
     session.flush()
     return summary

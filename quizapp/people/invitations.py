@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..models import OrgSettings, User
-from ..notify.mail import MailSettings, deliver
-from ..notify.messages import compose_or_reason, external_url
+from ..models import OrgSettings, OutboxState, User
+from ..notify.messages import external_url
+from ..notify.outbox import queue_mail
 from .tokens import Purpose, lifetime, make_token
 
 ENDPOINTS = {Purpose.INVITE: "account.invitation", Purpose.RESET: "account.reset_password"}
@@ -33,22 +33,24 @@ def _hours(config: Mapping[str, Any], purpose: Purpose) -> str:
 
 
 def send_links(session: Session, users: Sequence[User], purpose: Purpose, *, config: Mapping[str, Any],
-               base_url: str, now: datetime, mail: MailSettings, actor: User | None) -> SendResult:
-    """E-mail each person a signed, single-use link for `purpose`; one audit event per person sent to."""
+               base_url: str, now: datetime, actor: User | None) -> SendResult:
+    """Queue for each person an e-mail with a signed, single-use link for `purpose` (flush only; the worker sends
+    it after the commit); one audit event per person queued."""
     org = OrgSettings.current(session).org_name
     sign_in_url = external_url(base_url, "auth.sign_in")
     forgotten_url = external_url(base_url, "account.forgotten")
-    messages = [compose_or_reason(purpose.value, SUBJECTS[purpose].format(org=org), user, org=org,
-                                  link=external_url(base_url, ENDPOINTS[purpose],
-                                                    token=make_token(config["SECRET_KEY"], purpose, user, now)),
-                                  hours=_hours(config, purpose), expires=now + lifetime(config, purpose),
-                                  sign_in_url=sign_in_url, forgotten_url=forgotten_url)
-                for user in users]
     result = SendResult()
-    for user, problem in zip(users, deliver(mail, messages), strict=True):
-        if problem:
-            result.failed.append((user, problem))
+    for user in users:
+        row = queue_mail(session, purpose.value, SUBJECTS[purpose].format(org=org), user, kind=purpose.value,
+                         now=now, user_id=user.id, org=org,
+                         link=external_url(base_url, ENDPOINTS[purpose],
+                                           token=make_token(config["SECRET_KEY"], purpose, user, now)),
+                         hours=_hours(config, purpose), expires=now + lifetime(config, purpose),
+                         sign_in_url=sign_in_url, forgotten_url=forgotten_url)
+        if row.state == OutboxState.FAILED.value:
+            result.failed.append((user, row.last_error or ""))
             continue
         result.sent.append(user)
         record(session, actor, f"account.{purpose.value}_sent", f"user:{user.id}", email=user.email)
+    session.flush()
     return result

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..config import base_url, now
 from ..extensions import db, limiter
-from ..notify.mail import MailError, settings_for
+from ..notify.mail import MailError
 from ..people.accounts import find_by_email
 from ..people.fields import AccountError, clean_email
 from ..people.invitations import send_links
@@ -101,7 +101,7 @@ def _send_reset(email: str) -> None:
         return
     try:
         result = send_links(db.session, [user], Purpose.RESET, config=current_app.config, base_url=base_url(),
-                            now=now(), mail=settings_for(current_app), actor=None)
+                            now=now(), actor=None)
     except MailError as exc:
         current_app.logger.error("Password reset mail not sent: %s", exc)
         return

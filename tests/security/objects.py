@@ -23,6 +23,7 @@ from quizapp.models import (
     JoinRequest,
     OidcLink,
     OidcProvider,
+    OutboxBatch,
     Policy,
     QuestionBank,
     QuestionImage,
@@ -71,6 +72,7 @@ class Cast:
     policy_id: int = 0
     policy_version_id: int = 0
     external_id: int = 0
+    batch_id: int = 0
 
 
 def seed(session: Session, *, first_name: str | None = None, last_name: str = "Tester",
@@ -93,6 +95,8 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
     join_link, join_request = _join(session, school, people["dsl"], now)
     policy = seed_policy(session, people["admin"], now)
     external = _external_training(session, people["staff"], now)
+    batch = OutboxBatch(kind="reminders", school_id=school.id, created_by_id=people["dsl"].id, created_at=now)
+    session.add(batch)
     session.commit()
     return Cast(people={k: u.id for k, u in people.items()}, emails={k: u.email for k, u in people.items()},
                 course_id=course.id, attempt_id=cert.attempt_id, certificate_id=cert.id, certificate_code=cert.code,
@@ -101,7 +105,7 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
                 link_id=link.id, join_link_id=join_link.id, join_request_id=join_request.id,
                 join_token=link_token(secret, join_link), image_digest=image.sha256,
                 policy_id=policy.id, policy_version_id=policy.versions[0].id,
-                external_id=external.id)
+                external_id=external.id, batch_id=batch.id)
 
 
 def _join(session: Session, school: School, dsl: User, now: datetime) -> tuple[JoinLink, JoinRequest]:
@@ -171,6 +175,7 @@ def url_values(cast: Cast) -> dict[str, Any]:
         "policy_id": cast.policy_id,
         "version_id": cast.policy_version_id,
         "record_id": cast.external_id,
+        "batch_id": cast.batch_id,
     }
 
 

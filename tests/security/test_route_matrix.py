@@ -95,6 +95,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "dsl.item_analysis_csv": DSL_OR_ADMIN,
     "reminders.confirm": DSL_OR_ADMIN,
     "reminders.send": DSL_OR_ADMIN,
+    "reminders.progress": PERSON_FOR_DSL,
+    "reminders.progress_status": PERSON_FOR_DSL,
     "admin.schools": ADMIN_ONLY,
     "admin.school_rename": ADMIN_ONLY,
     "admin.school_delete": ADMIN_ONLY,

@@ -38,7 +38,7 @@ def test_people_with_a_policy_due_are_reminded_once_a_week(app: Flask, people: d
     clock.advance(days=10)
     result = _run(app)
     assert result.exit_code == 0, result.output
-    assert "Sent 5 reminders covering 0 courses, 5 policies and 2 DSL digests" in result.output
+    assert "Queued 5 reminders covering 0 courses, 5 policies and 2 DSL digests" in result.output
     assert not smtp_inbox.to(world["staff_email"])  # acknowledged: nothing to remind
     text = Inbox.text(next(m for m in smtp_inbox.to(world["other_staff_email"]) if "to do" in m["Subject"]))
     assert "Policies to read and acknowledge:" in text
@@ -50,9 +50,9 @@ def test_people_with_a_policy_due_are_reminded_once_a_week(app: Flask, people: d
         logged = db.session.scalars(select(PolicyReminderLog.user_id)).all()
         assert sorted(logged) == sorted(world[k] for k in ("admin", "dsl", "other_dsl", "other_staff", "far_staff"))
     clock.advance(days=6)
-    assert "Sent 0 reminders covering 0 courses and 0 DSL digests; 5 skipped" in _run(app).output
+    assert "Queued 0 reminders covering 0 courses and 0 DSL digests; 5 skipped" in _run(app).output
     clock.advance(days=2)
-    assert "Sent 5 reminders" in _run(app).output
+    assert "Queued 5 reminders" in _run(app).output
 
 
 def test_the_plan_costs_the_same_queries_with_more_people(app: Flask, people: dict, clock: Clock) -> None:

@@ -8,13 +8,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import AuditEvent, Policy, PolicyReviewAlert, User
+from quizapp.models import AuditEvent, OutboxMessage, Policy, PolicyReviewAlert, User
 from quizapp.notify.policy_reviews import send_policy_review_alerts
 
 from ..clock import Clock
 from ..conftest import sign_in
 from ..factories import make_user
-from ..smtp import Inbox, free_port, use_smtp
+from ..smtp import Inbox, use_smtp
 from .policy_helpers import publish_markdown
 
 REVIEW_BY = date(2027, 3, 31)
@@ -36,7 +36,9 @@ def test_alerts_go_at_each_notice_and_on_the_day_once_each(app: Flask, people: d
 
     def run(day: date) -> int:
         with app.app_context():
-            summary = send_policy_review_alerts(db.session, datetime(day.year, day.month, day.day, 6, tzinfo=UTC))
+            moment = datetime(day.year, day.month, day.day, 6, tzinfo=UTC)
+            app.config["CLOCK"] = lambda: moment  # the sender runs at commit (immediate queue) on the same clock
+            summary = send_policy_review_alerts(db.session, moment)
             db.session.commit()
             return summary.sent
 
@@ -61,14 +63,16 @@ def test_alerts_go_at_each_notice_and_on_the_day_once_each(app: Flask, people: d
 def test_cli_review_alerts_retries_a_failed_send(app: Flask, people: dict, smtp_inbox: Inbox, clock: Clock) -> None:
     use_smtp(app, smtp_inbox)
     _policy(app, people, review_by=date(2026, 12, 1))  # eight days after the clock's day: the one-month alert
-    app.config["MAIL_PORT"] = free_port()
+    smtp_inbox.reject[people["admin_email"]] = "550 5.1.1 Mailbox unavailable"
     failed = app.test_cli_runner().invoke(args=["policies", "review-alerts"])
-    assert failed.exit_code == 1 and "could not be sent" in failed.output
-    app.config["MAIL_PORT"] = smtp_inbox.port
+    assert failed.exit_code == 0  # queued; the sender is refused for good, so the alert is marked failed
+    with app.app_context():
+        assert db.session.scalar(select(OutboxMessage.last_error)) == "refused: 550 5.1.1 Mailbox unavailable"
+    smtp_inbox.reject.clear()
     sent = app.test_cli_runner().invoke(args=["policies", "review-alerts"])
-    assert sent.exit_code == 0 and "Sent 1 policy review alert." in sent.output
+    assert sent.exit_code == 0 and "Queued 1 policy review alert." in sent.output
     again = app.test_cli_runner().invoke(args=["policies", "review-alerts"])
-    assert "Sent 0 policy review alerts." in again.output
+    assert "Queued 0 policy review alerts." in again.output
     [mail] = smtp_inbox.to(people["admin_email"])
     assert mail["Subject"] == "Policy review due in one month: Child protection policy"
 

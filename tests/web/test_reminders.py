@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, Certificate, Course, CourseRequirement, ReminderLog, User
+from quizapp.models import Attempt, Certificate, Course, CourseRequirement, OutboxMessage, ReminderLog, User
 from quizapp.notify.reminders import plan_reminders
 
 from ..clock import Clock
@@ -87,7 +87,7 @@ def test_cli_reminds_each_due_person_once_listing_their_courses(app: Flask, cast
     inbox: Inbox = cast["inbox"]
     result = _run(app)
     assert result.exit_code == 0, result.output
-    assert "Sent 3 reminders covering 5 courses and 1 DSL digest; 0 skipped" in result.output
+    assert "Queued 3 reminders covering 5 courses and 1 DSL digest; 0 skipped" in result.output
     reminded = sorted(r[0] for r in inbox.recipients)
     assert reminded == sorted([cast["due_email"], cast["expired_email"], cast["fresh_email"], cast["dsl_email"]])
     due = Inbox.text(inbox.to(cast["due_email"])[0])
@@ -119,7 +119,7 @@ def test_seven_day_throttle_per_person_and_course(app: Flask, cast: dict) -> Non
     _run(app)
     sent = len(inbox.messages)
     again = _run(app)
-    assert "Sent 0 reminders covering 0 courses and 0 DSL digests; 5 skipped" in again.output
+    assert "Queued 0 reminders covering 0 courses and 0 DSL digests; 5 skipped" in again.output
     assert len(inbox.messages) == sent
     with app.app_context():  # a newly required course is reminded at once, the others still wait
         newly = make_course(db.session, title="New policy")
@@ -128,12 +128,12 @@ def test_seven_day_throttle_per_person_and_course(app: Flask, cast: dict) -> Non
         db.session.commit()
     app.config["CLOCK"].advance(days=6, hours=23)
     partial = _run(app)
-    assert "Sent 5 reminders covering 5 courses and 1 DSL digest; 5 skipped" in partial.output
+    assert "Queued 5 reminders covering 5 courses and 1 DSL digest; 5 skipped" in partial.output
     assert "New policy" in Inbox.text(inbox.to(cast["fresh_email"])[-1])
     assert "Child protection" not in Inbox.text(inbox.to(cast["fresh_email"])[-1])
     app.config["CLOCK"].advance(hours=2)
     later = _run(app)
-    assert "Sent 3 reminders covering 5 courses and 1 DSL digest; 5 skipped" in later.output
+    assert "Queued 3 reminders covering 5 courses and 1 DSL digest; 5 skipped" in later.output
 
 
 def test_dry_run_sends_and_logs_nothing(app: Flask, cast: dict) -> None:
@@ -150,15 +150,35 @@ def test_without_mail_host_reminders_go_to_the_outbox(app: Flask, cast: dict) ->
     assert len(list((Path(app.instance_path) / "outbox").glob("*.eml"))) == 4
 
 
-def test_failed_delivery_is_logged_and_retried_next_run(app: Flask, cast: dict) -> None:
+def _outbox(app: Flask) -> dict[str, tuple[str, int, str | None]]:
+    with app.app_context():
+        return {row.recipient: (row.state, row.attempts, row.last_error)
+                for row in db.session.scalars(select(OutboxMessage))}
+
+
+def test_permanent_refusal_is_failed_with_the_reason_and_queued_again_next_run(app: Flask, cast: dict) -> None:
+    inbox: Inbox = cast["inbox"]
+    inbox.reject[cast["fresh_email"]] = "550 5.1.1 No such mailbox here"
+    assert _run(app).exit_code == 0
+    state, attempts, reason = _outbox(app)[cast["fresh_email"]]
+    assert (state, attempts) == ("failed", 1) and "550 5.1.1 No such mailbox here" in (reason or "")
+    statuses = {(log[0], log[3]) for log in _logs(app) if log[2] == "learner"}
+    assert (cast["fresh"], "failed") in statuses and (cast["due"], "sent") in statuses
+    inbox.reject.clear()
+    assert "Queued 1 reminder covering 2 courses" in _run(app).output
+    assert len(inbox.to(cast["fresh_email"])) == 1
+
+
+def test_unreachable_server_keeps_the_messages_waiting_to_retry(app: Flask, cast: dict) -> None:
     from ..smtp import free_port
 
     app.config["MAIL_PORT"] = free_port()
-    result = _run(app)
-    assert result.exit_code == 1 and "could not be sent" in result.output
-    assert {log[3] for log in _logs(app)} == {"failed"}
-    app.config["MAIL_PORT"] = cast["inbox"].port
-    assert "Sent 3 reminders" in _run(app).output
+    assert _run(app).exit_code == 0
+    rows = _outbox(app)
+    assert {state for state, _n, _r in rows.values()} == {"pending"} and len(rows) == 4
+    assert all(n == 1 and "could not reach the mail server" in (r or "") for _s, n, r in rows.values())
+    assert {log[3] for log in _logs(app)} == {"sent"}  # queued: the weekly throttle holds while they wait
+    assert "Queued 0 reminders" in _run(app).output
 
 
 def test_plan_uses_a_fixed_number_of_queries(app: Flask, cast: dict) -> None:
@@ -189,7 +209,9 @@ def test_dsl_page_shows_own_school_and_sends_after_confirmation(app: Flask, clie
     assert "Faraway" not in html and html.count("<h1") == 1
     assert "Faraway" not in client.get("/dsl/reminders/?school=999").get_data(as_text=True)
     response = client.post("/dsl/reminders/", data={"school": "2"}, follow_redirects=True)
-    assert "Sent 3 reminders covering 5 courses and 0 DSL digests" in response.get_data(as_text=True)
+    progress = response.get_data(as_text=True)
+    assert response.request.path.startswith("/dsl/reminders/runs/") and "All done." in progress
+    assert '<span data-count="sent">3</span> sent' in progress and '<span data-count="total">3</span>' in progress
     assert sorted(r[0] for r in cast["inbox"].recipients) == sorted(
         [cast["due_email"], cast["expired_email"], cast["fresh_email"]])
     assert "Nobody needs a reminder just now." in client.get("/dsl/reminders/").get_data(as_text=True)
@@ -247,6 +269,7 @@ def test_one_unbuildable_message_is_marked_failed_and_the_rest_go_out(app: Flask
         db.session.commit()
     result = _run(app)
     assert result.exit_code == 1 and "1 could not be sent" in result.output, result.output
+    assert _outbox(app)[cast["due_email"]][0] == "failed"
     reminded = sorted(r[0] for r in cast["inbox"].recipients)
     assert reminded == sorted([cast["expired_email"], cast["fresh_email"], cast["dsl_email"]])
     statuses = {(log[0], log[3]) for log in _logs(app) if log[2] == "learner"}

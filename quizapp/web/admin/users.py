@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 from ...config import base_url, now
 from ...extensions import db
 from ...models import Role, School, StaffGroup, User
-from ...notify.mail import settings_for
 from ...people import users as ops
 from ...people.fields import AccountError
 from ...people.invitations import SendResult, send_links
@@ -56,7 +55,7 @@ def _details(form: PersonForm) -> ops.PersonDetails:
 
 def _send(people: list[User], purpose: Purpose) -> SendResult:
     return send_links(db.session, people, purpose, config=current_app.config, base_url=base_url(), now=now(),
-                      mail=settings_for(current_app), actor=current_user)
+                      actor=current_user)
 
 
 def flash_sent(result: SendResult, noun: str) -> None:
