@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import email
 import socket
+import time
 from email import policy
 from email.message import EmailMessage
 from typing import Any
@@ -22,6 +23,7 @@ class Inbox:
         self.delay = delay  # seconds before each message is accepted, like a slow relay
         self.reject: dict[str, str] = {}  # address -> the reply that refuses it, e.g. "550 5.1.1 No such mailbox"
         self.busy = 0  # this many messages are answered "451 try again later" first
+        self.times: list[float] = []  # time.monotonic() of each message accepted
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,  # noqa: N802
                           options: Any) -> str:
@@ -36,6 +38,7 @@ class Inbox:
         if self.busy > 0:
             self.busy -= 1
             return "451 4.3.0 Try again later"
+        self.times.append(time.monotonic())
         self.recipients.append(list(envelope.rcpt_tos))
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"

@@ -32,15 +32,15 @@ def send_outbox(app: Flask, huey: Huey) -> int:
                     sent += 1
                 elif outcome.problem:
                     log.warning("Mail %s to %s: %s", claimed.row.id, claimed.row.recipient, outcome.problem)
-        wait = claimed if isinstance(claimed, float) else _retry_wait(now())
+        wait = claimed if isinstance(claimed, float) else _retry_wait(now(), policy)
         if wait is not None:
             huey.send_outbox.schedule(delay=wait)
     return sent
 
 
-def _retry_wait(moment: datetime) -> float | None:
+def _retry_wait(moment: datetime, policy: DeliveryPolicy) -> float | None:
     """Seconds until the next waiting message may be tried, when that is within the minute (else the sweep)."""
-    due = next_due(db.session)
+    due = next_due(db.session, policy)
     if due is None:
         return None
     seconds = (due - moment).total_seconds()

@@ -129,9 +129,13 @@ def finish(session: Session, claimed: Claimed, outcome: Outcome, now: datetime, 
     return str(values["state"])
 
 
-def next_due(session: Session) -> datetime | None:
-    """When the earliest waiting message may next be tried."""
-    return session.scalar(select(func.min(OutboxMessage.not_before)).where(OutboxMessage.state == PENDING))
+def next_due(session: Session, policy: DeliveryPolicy) -> datetime | None:
+    """When the earliest unsent message may next be tried: a retry's time, or a stale claim's lease running out."""
+    retry = session.scalar(select(func.min(OutboxMessage.not_before)).where(OutboxMessage.state == PENDING))
+    claimed = session.scalar(select(func.min(OutboxMessage.claimed_at)).where(OutboxMessage.state == SENDING))
+    stale = claimed + timedelta(seconds=policy.lease_seconds) if claimed is not None else None
+    times = [t for t in (retry, stale) if t is not None]
+    return min(times) if times else None
 
 
 def waiting_count(session: Session, now: datetime, policy: DeliveryPolicy) -> int:
