@@ -28,8 +28,9 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) banks import
 	$(FLASK) demo --if-empty
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with the worker beside it (Ctrl+C stops both)"
+	@$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Debian's Chromium (browser tests) and poppler-utils (PDF rasterising for QR checks); installed only when
 # missing and we are root.
