@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import JobRun, OrgSettings
+from ..models import JobRun, OrgSettings, OutboxBatch, OutboxMessage, OutboxState
 
 UK = ZoneInfo("Europe/London")
+KEEP = timedelta(days=90)  # how long sent and failed messages stay (the progress pages read them)
 Job = Callable[[Session, datetime], str]
 DAILY: dict[str, Job] = {}
 log = logging.getLogger(__name__)
@@ -57,6 +59,19 @@ def review_alerts(session: Session, moment: datetime) -> str:
 
     return " ".join((send_policy_review_alerts(session, moment).describe(),
                      send_bank_review_alerts(session, moment).describe()))
+
+
+@daily("tidy the outbox")
+def tidy_outbox(session: Session, moment: datetime) -> str:
+    """Delete sent and failed messages, their batches and the job runs older than KEEP."""
+    cutoff = moment - KEEP
+    done = (OutboxState.SENT.value, OutboxState.FAILED.value)
+    gone = session.execute(delete(OutboxMessage).where(OutboxMessage.state.in_(done),
+                                                       OutboxMessage.created_at < cutoff)).rowcount  # type: ignore[attr-defined]
+    session.execute(delete(OutboxBatch).where(OutboxBatch.created_at < cutoff, ~select(OutboxMessage.id).where(
+        OutboxMessage.batch_id == OutboxBatch.id).exists()))
+    session.execute(delete(JobRun).where(JobRun.started_at < cutoff))
+    return f"Deleted {gone} message{'' if gone == 1 else 's'} older than {KEEP.days} days."
 
 
 def due_today(app: Flask, moment: datetime) -> str | None:

@@ -114,7 +114,8 @@ def finish(session: Session, claimed: Claimed, outcome: Outcome, now: datetime, 
     row = claimed.row
     values: dict[str, Any] = {"claim": None, "last_error": outcome.problem}
     if outcome.sent:
-        values.update(state=SENT, sent_at=now)
+        # The bodies are not kept once sent: they may carry a set-password link, and nobody needs them again.
+        values.update(state=SENT, sent_at=now, text_body="", html_body=None)
     elif outcome.temporary and row.attempts < policy.max_attempts:
         values.update(state=PENDING, not_before=now + policy.backoff(row.attempts))
     else:

@@ -113,3 +113,21 @@ def test_every_minute_closes_expired_attempts_and_wakes_waiting_mail(app: Flask,
             OutboxMessage.state == "sent")) == 1
         assert db.session.get(User, person_id) is not None
     assert len(smtp_inbox.messages) == 1
+
+
+def test_tidying_deletes_old_finished_messages_only(app: Flask) -> None:
+    from datetime import timedelta
+
+    from quizapp.jobs.daily import tidy_outbox
+
+    with app.app_context():
+        s = db.session
+        old, recent = WINTER_7AM - timedelta(days=91), WINTER_7AM - timedelta(days=89)
+        for state, when in (("sent", old), ("failed", old), ("pending", old), ("sent", recent)):
+            s.add(OutboxMessage(kind="reminder", recipient=f"{state}@example.org", recipient_name="", subject="S",
+                                text_body="", related={}, state=state, attempts=1, not_before=when, created_at=when))
+        s.commit()
+        assert tidy_outbox(s, WINTER_7AM) == "Deleted 2 messages older than 90 days."
+        s.commit()
+        left = sorted((m.state, m.created_at == recent) for m in s.scalars(select(OutboxMessage)))
+        assert left == [("pending", False), ("sent", True)]  # waiting mail is never dropped
