@@ -125,7 +125,8 @@ def reminders_send(dry_run: bool) -> None:
     """Queue a reminder for each person due, expired or not started (at most weekly per course) and DSL digests."""
     from .config import base_url, now
     from .models import OrgSettings
-    from .notify.reminders import plan_reminders, planned_summary, send_plan
+    from .notify.reminder_queue import send_plan
+    from .notify.reminders import plan_reminders, planned_summary
 
     moment, settings = now(), OrgSettings.current(db.session)
     plan = plan_reminders(db.session, moment, settings.due_soon_days)

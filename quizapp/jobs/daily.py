@@ -44,7 +44,8 @@ def daily(name: str) -> Callable[[Job], Job]:
 def reminders(session: Session, moment: datetime) -> str:
     """Queue learner reminders and DSL digests for everyone due (the weekly throttle applies)."""
     from ..config import base_url
-    from ..notify.reminders import plan_reminders, send_plan
+    from ..notify.reminder_queue import send_plan
+    from ..notify.reminders import plan_reminders
 
     settings = OrgSettings.current(session)
     plan = plan_reminders(session, moment, settings.due_soon_days)

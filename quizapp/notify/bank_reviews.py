@@ -78,11 +78,11 @@ def send_bank_review_alerts(session: Session, now: datetime) -> AlertSummary:
             session.add(log)
         log.status, log.sent_at = SENT, now
         session.flush()
-        row = queue_mail(session, f"bank_review_{kind}", SUBJECTS[kind].format(day=_day(bank), title=bank.title),
+        problem = queue_mail(session, f"bank_review_{kind}", SUBJECTS[kind].format(day=_day(bank), title=bank.title),
                          admin, kind="bank_review", now=now, user_id=admin.id,
                          related=related_ids(bank_review_alert=[log]), bank=bank)
-        if row.state == FAILED:
-            summary.failures.append((admin.email, row.last_error or ""))
+        if problem:
+            summary.failures.append((admin.email, problem))
         else:
             summary.sent += 1
     session.flush()

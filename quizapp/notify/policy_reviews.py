@@ -51,11 +51,11 @@ def send_policy_review_alerts(session: Session, now: datetime) -> AlertSummary:
             session.add(log)
         log.status, log.sent_at = SENT, now
         session.flush()
-        row = queue_mail(session, "policy_review", SUBJECTS[kind].format(title=policy.title), admin,
+        problem = queue_mail(session, "policy_review", SUBJECTS[kind].format(title=policy.title), admin,
                          kind="policy_review", now=now, user_id=admin.id,
                          related=related_ids(policy_review_alert=[log]), policy=policy, when=WHEN[kind])
-        if row.state == FAILED:
-            summary.failures.append((admin.email, row.last_error or ""))
+        if problem:
+            summary.failures.append((admin.email, problem))
         else:
             summary.sent += 1
     session.flush()

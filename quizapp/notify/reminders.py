@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
-from werkzeug.routing import BuildError
 
 from ..compliance.external import external_cover, later_sql
 from ..compliance.status import Status, status_for
@@ -17,15 +16,12 @@ from ..models import (
     Certificate,
     Course,
     CourseRequirement,
-    OutboxBatch,
     ReminderLog,
     Role,
     School,
     User,
 )
-from .messages import external_url
-from .outbox import queue_mail, related_ids
-from .policy_reminders import DuePolicy, due_policies, policy_logs, recently_reminded
+from .policy_reminders import DuePolicy, due_policies, recently_reminded
 
 DUE_STATUSES = (Status.DUE_SOON, Status.EXPIRED, Status.NOT_STARTED)
 THROTTLE = timedelta(days=7)
@@ -202,50 +198,3 @@ def planned_summary(plan: Plan) -> Summary:
     """What sending this plan would do."""
     return Summary(len(plan.learners), sum(len(p.courses) for p in plan.learners), len(plan.digests), plan.throttled,
                    policies=sum(len(p.policies) for p in plan.learners))
-
-
-def _links(base_url: str) -> tuple[str, str]:
-    sign_in = external_url(base_url, "auth.sign_in")
-    try:
-        dashboard = external_url(base_url, "dsl.dashboard")
-    except BuildError:  # the dashboard is optional; the reminders page always exists
-        dashboard = external_url(base_url, "reminders.confirm")
-    return sign_in, dashboard
-
-
-def send_plan(session: Session, plan: Plan, *, now: datetime, base_url: str, org: str,
-              batch: OutboxBatch | None = None) -> Summary:
-    """Queue the plan in the outbox, one message per person, with the throttle logs, in the caller's
-    transaction (flush only); the worker sends them after the commit."""
-    sign_in, dashboard = _links(base_url)
-    learner_logs = [([ReminderLog(user_id=p.user_id, course_id=line.course_id, kind="learner", status=SENT,
-                                  sent_at=now) for line in p.courses], policy_logs(p.user_id, p.policies, SENT, now))
-                    for p in plan.learners]
-    digest_logs = [ReminderLog(user_id=d.dsl.id, course_id=None, kind="dsl_digest", status=SENT, sent_at=now)
-                   for d in plan.digests]
-    session.add_all([row for courses, policies in learner_logs for row in (*courses, *policies)])
-    session.add_all(digest_logs)
-    session.flush()  # the log ids go into each message, so a message that fails for good releases its throttle
-    summary = Summary(throttled=plan.throttled)
-    for person, (courses, policies) in zip(plan.learners, learner_logs, strict=True):
-        row = queue_mail(session, "reminder", f"Safeguarding training to do: {org}", person, kind="reminder",
-                         now=now, user_id=person.user_id, batch=batch,
-                         related=related_ids(reminder_log=courses, policy_reminder_log=policies),
-                         org=org, courses=person.courses, policies=person.policies, sign_in_url=sign_in)
-        if row.state == FAILED:
-            summary.failures.append((person.email, row.last_error or ""))
-        else:
-            summary.learners += 1
-            summary.courses += len(person.courses)
-            summary.policies += len(person.policies)
-    for digest, log in zip(plan.digests, digest_logs, strict=True):
-        row = queue_mail(session, "dsl_digest", f"Safeguarding training due at {digest.school_name}", digest.dsl,
-                         kind="dsl_digest", now=now, user_id=digest.dsl.id, batch=batch,
-                         related=related_ids(reminder_log=[log]), org=org, school=digest.school_name,
-                         people=digest.people, dashboard_url=dashboard)
-        if row.state == FAILED:
-            summary.failures.append((digest.dsl.email, row.last_error or ""))
-        else:
-            summary.digests += 1
-    session.flush()
-    return summary

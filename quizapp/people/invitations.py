@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..models import OrgSettings, OutboxState, User
+from ..models import OrgSettings, User
 from ..notify.messages import external_url
 from ..notify.outbox import queue_mail
 from .tokens import Purpose, lifetime, make_token
@@ -41,14 +41,14 @@ def send_links(session: Session, users: Sequence[User], purpose: Purpose, *, con
     forgotten_url = external_url(base_url, "account.forgotten")
     result = SendResult()
     for user in users:
-        row = queue_mail(session, purpose.value, SUBJECTS[purpose].format(org=org), user, kind=purpose.value,
+        problem = queue_mail(session, purpose.value, SUBJECTS[purpose].format(org=org), user, kind=purpose.value,
                          now=now, user_id=user.id, org=org,
                          link=external_url(base_url, ENDPOINTS[purpose],
                                            token=make_token(config["SECRET_KEY"], purpose, user, now)),
                          hours=_hours(config, purpose), expires=now + lifetime(config, purpose),
                          sign_in_url=sign_in_url, forgotten_url=forgotten_url)
-        if row.state == OutboxState.FAILED.value:
-            result.failed.append((user, row.last_error or ""))
+        if problem:
+            result.failed.append((user, problem))
             continue
         result.sent.append(user)
         record(session, actor, f"account.{purpose.value}_sent", f"user:{user.id}", email=user.email)

@@ -11,7 +11,8 @@ from ..config import base_url, now
 from ..extensions import db
 from ..models import OrgSettings, OutboxBatch, Role, School
 from ..notify.outbox import batch_progress
-from ..notify.reminders import plan_reminders, planned_summary, send_plan
+from ..notify.reminder_queue import send_plan
+from ..notify.reminders import plan_reminders, planned_summary
 from .forms import ConfirmForm
 from .permissions import allow
 
