@@ -173,7 +173,7 @@ def finalise_if_overdue(session: Session, attempt: Attempt, now: datetime, on_pa
 
 
 def close_expired(session: Session, now: datetime, on_pass: OnPass) -> int:
-    """Finalise every overdue attempt (idempotent; safe from cron every minute); return how many."""
+    """Finalise every overdue attempt (idempotent; the worker runs it every minute); return how many."""
     cutoff = now - timing.GRACE
     overdue = session.scalars(
         select(Attempt)

@@ -36,8 +36,8 @@ def _states(app: Flask) -> Counter[str]:
 def test_request_only_queues_and_the_worker_sends_each_once(queued_app: Flask, smtp: Inbox,
                                                              worker: Callable[..., Worker]) -> None:
     cast = staff_due(queued_app, 8)
-    location, elapsed = _send_now(queued_app, cast["dsl_email"])
-    assert elapsed < 1.0 and smtp.messages == []  # nothing is sent inside the request
+    location, _elapsed = _send_now(queued_app, cast["dsl_email"])
+    assert smtp.messages == []  # nothing is sent inside the request: no worker is running yet (timings: bench/)
     client = queued_app.test_client()
     sign_in(client, cast["dsl_email"])
     page = client.get(location).get_data(as_text=True)
@@ -53,7 +53,7 @@ def test_request_only_queues_and_the_worker_sends_each_once(queued_app: Flask, s
     status = client.get(location + "/status").get_json()
     assert status == {"total": 8, "sent": 8, "waiting": 0, "failed": 0, "done": True, "failures": []}
     process.stop()  # SIGTERM: a graceful stop
-    assert process.process is not None and process.process.returncode == 0
+    assert process.process is not None and process.process.returncode == 0, process.process.returncode
 
 
 def test_busy_server_is_retried_and_a_refused_address_is_shown_by_person(
