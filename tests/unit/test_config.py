@@ -68,3 +68,15 @@ def test_trusted_proxies_must_be_a_count(tmp_path: Path) -> None:
     assert load_settings(tmp_path, {"QUIZAPP_TRUSTED_PROXIES": "2"})["TRUSTED_PROXIES"] == 2
     with pytest.raises(ConfigError, match="QUIZAPP_TRUSTED_PROXIES must be a whole number"):
         load_settings(tmp_path, {"QUIZAPP_TRUSTED_PROXIES": "yes"})
+
+
+def test_queue_settings_and_their_checks(tmp_path: Path) -> None:
+    defaults = load_settings(tmp_path, {})
+    assert (defaults["REMINDER_HOUR"], defaults["MAIL_PER_MINUTE"], defaults["WORKERS"]) == (7, None, 2)
+    assert defaults["QUEUE_NAME"] == "quizapp" and defaults["QUEUE_FILE"] is None
+    chosen = load_settings(tmp_path, {"QUIZAPP_REMINDER_HOUR": "6", "QUIZAPP_MAIL_PER_MINUTE": "30"})
+    assert (chosen["REMINDER_HOUR"], chosen["MAIL_PER_MINUTE"]) == (6, 30)
+    with pytest.raises(ConfigError, match="QUIZAPP_REMINDER_HOUR must be an hour from 0 to 23"):
+        load_settings(tmp_path, {"QUIZAPP_REMINDER_HOUR": "24"})
+    with pytest.raises(ConfigError, match="QUIZAPP_MAIL_PER_MINUTE must be a whole number"):
+        load_settings(tmp_path, {"QUIZAPP_MAIL_PER_MINUTE": "lots"})
