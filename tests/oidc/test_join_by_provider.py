@@ -76,6 +76,7 @@ def test_a_newcomer_joins_with_the_provider_and_signs_in_with_it_once_approved(
     assert "Your request to join is waiting" in client.get("/sign-in").get_data(as_text=True)
 
     sign_in(client, _dsl_email(join_app))
+    assert "confirmed by their school account" in client.get("/dsl/join-links").get_data(as_text=True)
     client.post(f"/dsl/join-requests/{request_id}/approve", data={})
     assert "the school account they joined with" in client.get("/dsl/join-links").get_data(as_text=True)
     client.post("/sign-out")
