@@ -1,6 +1,7 @@
-"""A person's CPD ledger: every quiz passed and every approved piece of training done elsewhere, with hours.
+"""A person's CPD ledger: every quiz passed, policy acknowledged and approved training done elsewhere, with hours.
 
-Each kind of activity is one source (a function returning lines), so others (policies read) join the list below.
+Each kind of activity is one source (a function returning lines). A policy acknowledgement claims no hours: no
+reading time is recorded for a policy, so its line counts 0 and the pages show a dash.
 """
 from __future__ import annotations
 
@@ -11,9 +12,18 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Attempt, AttemptState, Course, ExternalState, ExternalTraining
+from ..models import (
+    Attempt,
+    AttemptState,
+    Course,
+    ExternalState,
+    ExternalTraining,
+    Policy,
+    PolicyAcknowledgement,
+    PolicyVersion,
+)
 
-QUIZ, EXTERNAL = "Quiz passed", "Training done elsewhere"
+QUIZ, POLICY, EXTERNAL = "Quiz passed", "Policy acknowledged", "Training done elsewhere"
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,17 @@ def external_training(session: Session, user_id: int) -> list[LedgerLine]:
     return [LedgerLine(on, EXTERNAL, title, provider, minutes) for on, title, provider, minutes in rows]
 
 
+def policies_acknowledged(session: Session, user_id: int) -> list[LedgerLine]:
+    """Each version of a policy the person acknowledged (older versions stay, as in the history)."""
+    rows = session.execute(select(PolicyAcknowledgement.at, Policy.title, PolicyVersion.label)
+                           .join(PolicyVersion, PolicyVersion.id == PolicyAcknowledgement.version_id)
+                           .join(Policy, Policy.id == PolicyVersion.policy_id)
+                           .where(PolicyAcknowledgement.user_id == user_id))
+    return [LedgerLine(at.date(), POLICY, title, f"Version {label}", 0) for at, title, label in rows]
+
+
 Source = Callable[[Session, int], list[LedgerLine]]
-SOURCES: list[Source] = [quizzes_passed, external_training]
+SOURCES: list[Source] = [quizzes_passed, policies_acknowledged, external_training]
 
 
 def cpd_ledger(session: Session, user_id: int) -> Ledger:

@@ -47,7 +47,8 @@ def record_document(data: PersonRecord, external: Sequence[ExternalTraining], le
                              CERTIFICATE_LABELS[certificate_status(c, when.day)]] for c in data.certificates])
     cpd = Section("CPD record", [f"{_hours(ledger.total_minutes)} hours in all."],
                   ["Date", "Activity", "Kind", "Provider or result", "Hours"],
-                  [[_day(line.on), line.title, line.kind, line.detail, _hours(line.minutes)] for line in ledger.lines])
+                  [[_day(line.on), line.title, line.kind, line.detail, _hours(line.minutes) if line.minutes else "–"]
+                   for line in ledger.lines])
     history = Section("History", (), ["When", "What"],
                       [[f"{_day(e.at.date())}, {e.at:%H:%M}", e.text] for e in data.history])
     return Document(f"Training record: {person.full_name}", facts,
