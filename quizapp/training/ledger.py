@@ -5,7 +5,7 @@ reading time is recorded for a policy, so its line counts 0 and the pages show a
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -88,7 +88,19 @@ Source = Callable[[Session, int], list[LedgerLine]]
 SOURCES: list[Source] = [quizzes_passed, policies_acknowledged, external_training]
 
 
-def cpd_ledger(session: Session, user_id: int) -> Ledger:
-    """The person's ledger: one query per source, whatever their history."""
-    lines = [line for source in SOURCES for line in source(session, user_id)]
+def acknowledgement_lines(acknowledged: Sequence[PolicyAcknowledgement]) -> list[LedgerLine]:
+    """The policy lines from acknowledgements already loaded with their versions and policies."""
+    return [LedgerLine(a.at.date(), POLICY, a.version.policy.title, f"Version {a.version.label}", 0)
+            for a in acknowledged]
+
+
+def cpd_ledger(session: Session, user_id: int,
+               acknowledged: Sequence[PolicyAcknowledgement] | None = None) -> Ledger:
+    """The person's ledger: one query per source, whatever their history.
+
+    A page that already holds the person's acknowledgement history passes it as `acknowledged`, saving a query.
+    """
+    sources = SOURCES if acknowledged is None else [s for s in SOURCES if s is not policies_acknowledged]
+    lines = [line for source in sources for line in source(session, user_id)]
+    lines += acknowledgement_lines(acknowledged or ())
     return Ledger(sorted(lines, key=lambda line: (line.on, line.kind, line.title), reverse=True))

@@ -20,7 +20,7 @@ from ..compliance.exports import slug
 from ..compliance.matrix import MatrixRow
 from ..compliance.status import LABELS
 from ..compliance.summary import COUNTED, Summary
-from ..models import Certificate, CertificateFile, Course, EvidenceFile, ExternalTraining
+from ..models import Certificate, CertificateFile, Course, EvidenceFile, ExternalTraining, Policy
 from .pack_pdf import Document, Section, render
 
 PEOPLE_PER_QUERY = 500  # ids per IN (...) list: well inside every database's limit on bound parameters
@@ -41,6 +41,7 @@ class PackInput:
     csv: bytes
     xlsx: bytes
     export_name: str  # the exports' file name without its extension
+    policies: Sequence[Policy] = ()  # the policy columns, whose cells each row carries
 
 
 def _day(value: date | None) -> str:

@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..audit import record
 from ..compliance.asat import as_at
 from ..compliance.exports import file_name, slug
-from ..compliance.matrix import all_rows
 from ..compliance.person import person_record
 from ..compliance.requirements import load_requirements
 from ..compliance.summary import summarise
@@ -21,7 +20,7 @@ from ..training.ledger import cpd_ledger
 from ..training.pack import PackInput, pack_stream
 from ..training.queries import records_of
 from ..training.record_pdf import record_pdf
-from .dsl import audit_export, bp, export_bytes, filter_view
+from .dsl import audit_export, bp, export_file, export_rows, filter_view
 from .permissions import allow, require_person
 
 
@@ -33,13 +32,14 @@ def evidence_pack() -> BaseResponse:
     if view.matrix_filter is None:
         return redirect(url_for("dsl.dashboard", **request.args.to_dict()))  # type: ignore[arg-type]  # query args
     f, when, stamp = view.matrix_filter, view.when, now()
-    rows = all_rows(db.session, f, when, view.reqs)
+    rows, policies = export_rows(view, f)
     audit_export(view, f, "compliance.evidence_pack", rows=len(rows))
     base = file_name(view.scope, when.day, "csv").removesuffix(".csv")
     pack = PackInput(scope=view.scope, when=when, filters="; ".join(f"{a}: {b}" for a, b in view.described()),
                      made_by=current_user.full_name, stamp=stamp, rows=rows, courses=view.reqs.columns(f.course_id),
-                     summary=summarise(db.session, f, when, view.reqs), csv=export_bytes(view, rows, "csv")[0],
-                     xlsx=export_bytes(view, rows, "xlsx")[0], export_name=base)
+                     summary=summarise(db.session, f, when, view.reqs),
+                     csv=export_file(view, f, rows, policies, "csv")[0],
+                     xlsx=export_file(view, f, rows, policies, "xlsx")[0], export_name=base, policies=policies)
     name = f"evidence-pack_{slug(view.scope)}_{when.day.isoformat()}.zip"
     return Response(stream_with_context(pack_stream(db.session, pack)), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
