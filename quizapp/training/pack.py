@@ -102,7 +102,8 @@ def summary_document(pack: PackInput) -> Document:
              *[part for cell in row.cells for part in (cell.described, _day(cell.valid_until))],
              *[_cell_text(cell) for cell in row.policy_cells]]
             for row in pack.rows]
-    matrix = Section(f"Staff and required {what}s", [f"{len(rows)} people."], header, rows, "No one matches.")
+    heading = "Staff, required courses and policies" if pack.policies else "Staff and required courses"
+    matrix = Section(heading, [f"{len(rows)} people."], header, rows, "No one matches.")
     return Document("Safeguarding training evidence pack", facts, [*_tallies(pack), matrix], wide=True)
 
 

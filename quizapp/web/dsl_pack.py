@@ -11,11 +11,14 @@ from ..audit import record
 from ..compliance.asat import as_at
 from ..compliance.exports import file_name, slug
 from ..compliance.person import person_record
+from ..compliance.policy_columns import person_policies
 from ..compliance.requirements import load_requirements
 from ..compliance.summary import summarise
 from ..config import now
 from ..extensions import db
 from ..models import OrgSettings, Role, User
+from ..policies.acknowledge import history as acknowledgement_history
+from ..policies.standing import load_book
 from ..training.ledger import cpd_ledger
 from ..training.pack import PackInput, pack_stream
 from ..training.queries import records_of
@@ -48,7 +51,7 @@ def evidence_pack() -> BaseResponse:
 @bp.route("/people/<int:person_id>/training-record.pdf")
 @allow(Role.DSL, Role.ADMIN)
 def person_record_pdf(person_id: int) -> Response:
-    """The person page as one PDF: courses, certificates, training done elsewhere, CPD and history."""
+    """The person page as one PDF: courses, policies, certificates, training done elsewhere, CPD and history."""
     person = require_person(current_user, db.session.get(User, person_id))
     moment = now()
     try:
@@ -57,8 +60,11 @@ def person_record_pdf(person_id: int) -> Response:
         day = moment.date()
     when = as_at(day, moment, OrgSettings.current(db.session).due_soon_days)
     data = person_record(db.session, person, when, load_requirements(db.session))
+    policies = person_policies(db.session, load_book(db.session), person, when)
+    # Acknowledgements made by the end of the day looked at, as the page's policy statuses are.
+    acknowledged = [a for a in acknowledgement_history(db.session, person.id) if a.at < when.cutoff]
     pdf = record_pdf(data, records_of(db.session, person.id), cpd_ledger(db.session, person.id), when,
-                     current_user.full_name, moment)
+                     current_user.full_name, moment, policies, acknowledged)
     record(db.session, current_user, "person.training_record", f"user:{person.id}", as_at=day.isoformat())
     name = f"training-record_{slug(person.last_name)}-{slug(person.first_name)}_{day.isoformat()}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

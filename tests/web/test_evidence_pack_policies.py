@@ -71,3 +71,20 @@ def test_each_person_with_acknowledgements_has_a_receipts_pdf(app: Flask, client
     earlier = zipfile.ZipFile(io.BytesIO(client.get(f"/dsl/evidence-pack.zip?as_at={(T0 - 2 * DAY).date()}").data))
     text = _text(earlier.read(receipts[0]))
     assert "Version 1.0" in text and "Version 2.0" not in text  # acknowledged after that day
+
+
+def test_the_training_record_pdf_lists_policies_and_each_acknowledgement(app: Flask, client, world: dict):
+    world = _policies(app, world)
+    with app.app_context():
+        sha = db.session.get(Policy, world["policy"]).versions[0].sha256
+    sign_in(client, world["dsl_email"])
+    response = client.get(f"/dsl/people/{world['staff']}/training-record.pdf")
+    assert response.status_code == 200
+    text = _text(response.data)
+    assert "Policies to read" in text and "Child protection policy Acknowledged 21 November 2026" in text
+    assert "Policy acknowledgements" in text and sha[:20] in text.replace(" ", "")
+    assert "Lone working policy" not in text  # not required of Sam's group
+    assert "Policy acknowledged" in text  # the CPD record's line
+    earlier = _text(client.get(f"/dsl/people/{world['staff']}/training-record.pdf?as_at=2026-11-20").data)
+    assert "Child protection policy Due 17 November 2026" not in earlier  # overdue by then, not due
+    assert "Child protection policy Overdue 17 November 2026" in earlier and sha[:20] not in earlier.replace(" ", "")
