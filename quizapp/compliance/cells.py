@@ -1,18 +1,34 @@
 """Status per person x required course as one SQL relation, for filtering, sorting and counting in the database.
 
 `status_sql` is the SQL twin of `status.status_for` for required courses; tests hold the two together at every
-boundary, so the page (which uses `status_for`) and the counts (which use this) never disagree.
+boundary, so the page (which uses `status_for`) and the counts (which use this) never disagree. Required policies
+join as cells of their own (see policy_cells.py), with `policy_id` set where a course's cell has `course_id`.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, and_, case, func, literal, null, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    FromClause,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from ..models import Course, CourseRequirement, User
 from .asat import AsAt, held_certificates, running_attempts
 from .external import external_cover, later_sql
+from .policy_cells import PolicyTerm, policy_cells_sql
 from .status import Status
 
 COVERED = (Status.COMPLIANT.value, Status.DUE_SOON.value)
@@ -43,8 +59,10 @@ def population(conditions: Sequence[ColumnElement[bool]]) -> Select[int]:
 
 
 def required_cells(when: AsAt, conditions: Sequence[ColumnElement[bool]], course_id: int | None = None,
-                   narrow: bool = False) -> Select[*tuple[Any, ...]]:
-    """(user_id, school_id, course_id, status) for every active course (or the one chosen) required of the people.
+                   narrow: bool = False, policies: Sequence[PolicyTerm] = ()
+                   ) -> Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]:
+    """(user_id, school_id, course_id, policy_id, status) for every active course (or the one chosen) and every
+    policy in `policies` required of the people.
 
     With `narrow` (a school, group or search picks out a few people), certificates are read for those people
     only; otherwise reading them all and letting the join pick is faster.
@@ -54,18 +72,19 @@ def required_cells(when: AsAt, conditions: Sequence[ColumnElement[bool]], course
     external = external_cover(when.cutoff, ids, course_id).subquery("external")
     running = running_attempts(when, ids).subquery("running")
     only = [] if course_id is None else [CourseRequirement.course_id == course_id]
-    return (select(User.id.label("user_id"), User.school_id.label("school_id"),
-                   CourseRequirement.course_id.label("course_id"),
-                   status_sql(later_sql(held.c.valid_until, external.c.valid_until), running.c.user_id,
-                              when).label("status"))
-            .join(CourseRequirement, CourseRequirement.staff_group_id == User.staff_group_id)
-            .join(Course, and_(Course.id == CourseRequirement.course_id, Course.active.is_(True)))
-            .outerjoin(held, and_(held.c.user_id == User.id, held.c.course_id == CourseRequirement.course_id))
-            .outerjoin(external, and_(external.c.user_id == User.id,
-                                      external.c.course_id == CourseRequirement.course_id))
-            .outerjoin(running, and_(running.c.user_id == User.id,
-                                     running.c.course_id == CourseRequirement.course_id))
-            .where(*conditions, *only))
+    courses = (select(User.id.label("user_id"), User.school_id.label("school_id"),
+                      CourseRequirement.course_id.label("course_id"), cast(null(), Integer).label("policy_id"),
+                      status_sql(later_sql(held.c.valid_until, external.c.valid_until), running.c.user_id,
+                                 when).label("status"))
+               .join(CourseRequirement, CourseRequirement.staff_group_id == User.staff_group_id)
+               .join(Course, and_(Course.id == CourseRequirement.course_id, Course.active.is_(True)))
+               .outerjoin(held, and_(held.c.user_id == User.id, held.c.course_id == CourseRequirement.course_id))
+               .outerjoin(external, and_(external.c.user_id == User.id,
+                                         external.c.course_id == CourseRequirement.course_id))
+               .outerjoin(running, and_(running.c.user_id == User.id,
+                                        running.c.course_id == CourseRequirement.course_id))
+               .where(*conditions, *only))
+    return union_all(courses, policy_cells_sql(policies, when, conditions, ids)) if policies else courses
 
 
 def uncovered_flag(status: ColumnElement[str]) -> ColumnElement[int]:

@@ -3,7 +3,8 @@
 A page costs a fixed number of queries whatever the number of staff, attempts or certificates: the people on
 the page, the certificates they hold and the quizzes they had running, plus the summary's statement, which also
 picks the page's people and counts them (see summary.py), and the requirements. Status filters and status
-sorting run in SQL, through one join on each person's standing (`cells.standing`).
+sorting run in SQL, through one join on each person's standing (`cells.standing`), which counts required
+policies beside the courses when the requirements carry the policy book (see policy_cells.py).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from ..policies.standing import PolicyCell
 from .asat import AsAt, UserIds, held_certificates, present, running_attempts
 from .cells import URGENCY, population, required_cells, standing
 from .external import external_cover, later
+from .policy_cells import counted_terms
 from .requirements import Requirements
 from .status import LABELS, TAGS, Status, status_for
 
@@ -171,7 +173,8 @@ def base_conditions(f: MatrixFilter, when: AsAt, reqs: Requirements) -> list[Col
 def _standing(f: MatrixFilter, when: AsAt, reqs: Requirements) -> Subquery | None:
     if not f.status and f.sort_course_id is None:
         return None
-    cells = required_cells(when, base_conditions(f, when, reqs), f.course_id, f.narrow).subquery("cells")
+    cells = required_cells(when, base_conditions(f, when, reqs), f.course_id, f.narrow,
+                           counted_terms(f.course_id, reqs.book, when)).subquery("cells")
     return standing(cells, f.status, f.sort_course_id).subquery("standing")
 
 
