@@ -11,19 +11,28 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, Select, and_, case, func, literal, null, select
 
 from ..models import Course, CourseRequirement, User
-from .asat import AsAt, held_certificates, running_attempts
+from .asat import AsAt, running_attempts
 from .external import external_cover, later_sql
 from .status import Status
+from .updates import held_cover, update_by_sql
 
-COVERED = (Status.COMPLIANT.value, Status.DUE_SOON.value)
+# "Update required" still counts as covered (the pass is valid and the deadline not yet reached); overdue does not.
+COVERED = (Status.COMPLIANT.value, Status.DUE_SOON.value, Status.UPDATE_REQUIRED.value)
 # Most urgent first: what a DSL must act on comes to the top when sorting by a course's status.
-URGENCY = (Status.EXPIRED, Status.NOT_STARTED, Status.IN_PROGRESS, Status.DUE_SOON, Status.COMPLIANT)
+URGENCY = (Status.EXPIRED, Status.UPDATE_OVERDUE, Status.NOT_STARTED, Status.IN_PROGRESS, Status.UPDATE_REQUIRED,
+           Status.DUE_SOON, Status.COMPLIANT)
 STATUS_FILTERS = ("covered", "not_covered") + tuple(s.value for s in URGENCY)
 
 
-def status_sql(valid_until: ColumnElement[Any], running_user: ColumnElement[Any], when: AsAt) -> ColumnElement[str]:
-    """The status of a required course from the latest counting expiry and whether a quiz was running."""
+def status_sql(valid_until: ColumnElement[Any], running_user: ColumnElement[Any], when: AsAt,
+               update_by: ColumnElement[Any] | None = None) -> ColumnElement[str]:
+    """The status of a required course from the latest counting expiry, any update owed and a running quiz."""
+    owed = [] if update_by is None else [
+        (and_(valid_until >= when.day, update_by >= when.day), Status.UPDATE_REQUIRED.value),
+        (and_(valid_until >= when.day, update_by.is_not(None)), Status.UPDATE_OVERDUE.value),
+    ]
     return case(
+        *owed,
         (valid_until > when.soon, Status.COMPLIANT.value),
         (valid_until >= when.day, Status.DUE_SOON.value),
         (valid_until.is_not(None), Status.EXPIRED.value),
@@ -50,14 +59,15 @@ def required_cells(when: AsAt, conditions: Sequence[ColumnElement[bool]], course
     only; otherwise reading them all and letting the join pick is faster.
     """
     ids = population(conditions) if narrow else None
-    held = held_certificates(when, ids, course_id).subquery("held")
+    held = held_cover(when, ids, course_id).subquery("held")
     external = external_cover(when.cutoff, ids, course_id).subquery("external")
     running = running_attempts(when, ids).subquery("running")
     only = [] if course_id is None else [CourseRequirement.course_id == course_id]
     return (select(User.id.label("user_id"), User.school_id.label("school_id"),
                    CourseRequirement.course_id.label("course_id"),
-                   status_sql(later_sql(held.c.valid_until, external.c.valid_until), running.c.user_id,
-                              when).label("status"))
+                   status_sql(later_sql(held.c.valid_until, external.c.valid_until), running.c.user_id, when,
+                              update_by_sql(held.c.valid_until, external.c.valid_until, held.c.update_by))
+                   .label("status"))
             .join(CourseRequirement, CourseRequirement.staff_group_id == User.staff_group_id)
             .join(Course, and_(Course.id == CourseRequirement.course_id, Course.active.is_(True)))
             .outerjoin(held, and_(held.c.user_id == User.id, held.c.course_id == CourseRequirement.course_id))

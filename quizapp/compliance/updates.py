@@ -1,0 +1,53 @@
+"""Certificates as cover, with the update quiz each current pass still owes after a material bank edition.
+
+The SQL twin of `engine.updates.owed_update`: a pass (the latest counting certificate's attempt) owes an update for
+each material edition of a bank its course draws on, imported after the pass and by the end of the day, until the
+person passes that edition's update quiz. `update_by` is the earliest such deadline, or NULL. One statement, so the
+compliance pages keep their fixed number of queries.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+
+from ..models import Attempt, AttemptPurpose, BankEdition, Certificate, CourseBank
+from .asat import AsAt, UserIds
+
+
+def held_cover(when: AsAt, user_ids: UserIds | None = None,
+               course_id: int | None = None) -> Select[int, int, date, date | None]:
+    """(user_id, course_id, latest valid_until, update_by) over certificates that counted at the end of the day."""
+    conditions = [Certificate.counted_at(when.cutoff)]
+    if user_ids is not None:
+        conditions.append(Certificate.user_id.in_(user_ids))
+    if course_id is not None:
+        conditions.append(Certificate.course_id == course_id)
+    held = (select(Certificate.user_id, Certificate.course_id, func.max(Certificate.valid_until).label("valid_until"),
+                   func.max(Attempt.finished_at).label("passed_at"))
+            .join(Attempt, Attempt.id == Certificate.attempt_id)
+            .where(*conditions).group_by(Certificate.user_id, Certificate.course_id)).subquery("held_passes")
+    updated = exists().where(Attempt.edition_id == BankEdition.id, Attempt.user_id == held.c.user_id,
+                             Attempt.purpose == AttemptPurpose.UPDATE.value, Attempt.passed.is_(True),
+                             Attempt.finished_at < when.cutoff)
+    owed = (select(held.c.user_id, held.c.course_id, func.min(BankEdition.update_required_by).label("update_by"))
+            .join(CourseBank, CourseBank.course_id == held.c.course_id)
+            .join(BankEdition, and_(BankEdition.bank_id == CourseBank.bank_id, BankEdition.material.is_(True),
+                                    BankEdition.imported_at > held.c.passed_at,
+                                    BankEdition.imported_at < when.cutoff))
+            .where(~updated).group_by(held.c.user_id, held.c.course_id)).subquery("owed")
+    return (select(held.c.user_id, held.c.course_id, held.c.valid_until, owed.c.update_by)
+            .outerjoin(owed, and_(owed.c.user_id == held.c.user_id, owed.c.course_id == held.c.course_id)))
+
+
+def update_by_sql(certificate: ColumnElement[Any], external: ColumnElement[Any],
+                  update_by: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The update deadline when the certificate is the cover that decides (training elsewhere wins ties, as in
+    `external.later`, and owes no update: it never drew on our banks)."""
+    return case((or_(external.is_(None), certificate > external), update_by), else_=None)
+
+
+def update_by_for(certificate: date | None, external: date | None, update_by: date | None) -> date | None:
+    """Python twin of `update_by_sql`."""
+    return update_by if external is None or (certificate is not None and certificate > external) else None
