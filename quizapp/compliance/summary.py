@@ -1,8 +1,9 @@
 """The headline figures: share of required training covered, per course and per school, counted in SQL.
 
-Covered means a certificate valid on the day ("Compliant", "Due soon" or "Update required" before its deadline). Percentages are rounded down, so
-100 % is only shown when nobody at all is missing. The same statement counts the matrix's rows and picks its
-page, so a dashboard reads the statuses once however it is filtered or sorted.
+Covered means a certificate valid on the day ("Compliant", "Due soon", or "Update required" before its
+deadline). Percentages are rounded down, so 100 % is only shown when nobody at all is missing. The same
+statement counts the matrix's rows and picks its page, so a dashboard reads the statuses once however it is
+filtered or sorted.
 """
 from __future__ import annotations
 

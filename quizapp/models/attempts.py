@@ -50,8 +50,8 @@ class Attempt(Base):
         CheckConstraint(f"state IN ({STATE_VALUES})", name="state_valid"),
         CheckConstraint("score_pct IS NULL OR (score_pct BETWEEN 0 AND 100)", name="score_range"),
         CheckConstraint("deadline_at > started_at", name="deadline_after_start"),
-        CheckConstraint("(purpose = 'course' AND edition_id IS NULL) OR (purpose = 'update' AND edition_id IS NOT NULL)",
-                        name="purpose_valid"),
+        CheckConstraint("(purpose = 'course' AND edition_id IS NULL) "
+                        "OR (purpose = 'update' AND edition_id IS NOT NULL)", name="purpose_valid"),
         # One attempt in progress per person per course, enforced by the database itself.
         Index("uq_attempt_one_in_progress", "user_id", "course_id", unique=True,
               sqlite_where=text("state = 'in_progress'"), postgresql_where=text("state = 'in_progress'")),
