@@ -135,6 +135,8 @@ def test_update_quiz_draws_only_what_changed_and_passing_restores_compliant(
     admin = app.test_client()
     sign_in(admin, material["admin_email"])
     assert _export(admin)["Sam"] == "Compliant"
+    person = admin.get(f"/dsl/people/{material['staff']}").get_data(as_text=True)
+    assert "Finished the Annual safeguarding update quiz: 100 %, passed" in person
 
 
 def test_failing_the_update_quiz_allows_a_retry_by_the_course_rules(
