@@ -12,22 +12,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 
-from ..models import Attempt, AttemptPurpose, BankEdition, Certificate, CourseBank
-from .asat import AsAt, UserIds
+from ..models import Attempt, AttemptPurpose, BankEdition, CourseBank
+from .asat import AsAt, UserIds, held_certificates
 
 
 def held_cover(when: AsAt, user_ids: UserIds | None = None,
                course_id: int | None = None) -> Select[int, int, date, date | None]:
     """(user_id, course_id, latest valid_until, update_by) over certificates that counted at the end of the day."""
-    conditions = [Certificate.counted_at(when.cutoff)]
-    if user_ids is not None:
-        conditions.append(Certificate.user_id.in_(user_ids))
-    if course_id is not None:
-        conditions.append(Certificate.course_id == course_id)
-    held = (select(Certificate.user_id, Certificate.course_id, func.max(Certificate.valid_until).label("valid_until"),
-                   func.max(Attempt.finished_at).label("passed_at"))
-            .join(Attempt, Attempt.id == Certificate.attempt_id)
-            .where(*conditions).group_by(Certificate.user_id, Certificate.course_id)).subquery("held_passes")
+    held = held_certificates(when, user_ids, course_id).subquery("held_passes")
     updated = exists().where(Attempt.edition_id == BankEdition.id, Attempt.user_id == held.c.user_id,
                              Attempt.purpose == AttemptPurpose.UPDATE.value, Attempt.passed.is_(True),
                              Attempt.finished_at < when.cutoff)
