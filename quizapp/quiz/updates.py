@@ -36,6 +36,8 @@ def owed_updates(session: Session, user_id: int, now: datetime,
     """Per course id, the edition whose update quiz the person's current pass owes first: at most three queries."""
     if passes is None:  # My training has read them already
         passes = current_passes(session, user_id)
+    # A lapsed certificate needs the full quiz again, not an update.
+    passes = {course_id: held for course_id, held in passes.items() if held[0] >= now.date()}
     if not passes:
         return {}
     rows = session.execute(select(CourseBank.course_id, BankEdition).join(
@@ -75,7 +77,8 @@ def start_update(session: Session, user: User, course: Course, now: datetime, on
         return current
     edition = owed_updates(session, user.id, now).get(course.id)
     if edition is None:
-        raise Refused("There is no update quiz to take for this course: your training is up to date.")
+        raise Refused("There is no update quiz to take for this course: one is needed only while a certificate "
+                      "from before a material change to its questions is still valid.")
     reasons = rules.reasons_not_to_start(start_context(session, user, course), now)
     if reasons:
         raise Refused(reasons)

@@ -194,3 +194,13 @@ def test_statement_counts_do_not_grow_with_editions_and_owed_updates(app: Flask,
         s.commit()
         assert (s.scalar(select(func.count()).select_from(Certificate)) or 0) > 12
     assert counts() == before
+
+
+def test_a_lapsed_certificate_needs_the_full_quiz_not_an_update(
+        app: Flask, client: FlaskClient, material: dict, clock: Clock) -> None:
+    clock.advance(days=400)  # the certificate has run out; the update deadline long passed
+    sign_in(client, material["staff_email"])
+    mine = client.get("/training").get_data(as_text=True)
+    assert "Expired" in mine and "Start update quiz" not in mine
+    client.post(f"/courses/{material['course']}/update/start")
+    assert "There is no update quiz to take" in client.get(f"/courses/{material['course']}").get_data(as_text=True)
