@@ -57,20 +57,16 @@ def _narrowed(column: SQLColumnExpression[int], user_ids: UserIds | None) -> lis
 
 
 def held_certificates(when: AsAt, user_ids: UserIds | None = None,
-                      course_id: int | None = None) -> Select[int, int, date, datetime | None]:
-    """(user_id, course_id, latest valid_until, latest pass) over certificates that counted at the end of the day.
+                      course_id: int | None = None) -> Select[int, int, date]:
+    """(user_id, course_id, latest valid_until) over certificates that counted at the end of the day.
 
     A certificate counts once issued and until revoked or superseded by a reissue; the latest expiry wins, so a
-    lapsed one still shows as "expired" while nothing newer exists. The latest pass is when the quiz behind the
-    newest certificate finished (a reissue keeps its attempt), which decides whether a bank edition came after
-    it (compliance.updates). Without `user_ids` every holder is included (cheaper than a filter when most people
-    are in view: the caller's join does the narrowing).
+    lapsed one still shows as "expired" while nothing newer exists. Without `user_ids` every holder is included
+    (cheaper than a filter when most people are in view: the caller's join does the narrowing).
     """
     only_course = [] if course_id is None else [Certificate.course_id == course_id]
     return (select(Certificate.user_id, Certificate.course_id,
-                   func.max(Certificate.valid_until).label("valid_until"),
-                   func.max(Attempt.finished_at).label("passed_at"))
-            .join(Attempt, Attempt.id == Certificate.attempt_id)
+                   func.max(Certificate.valid_until).label("valid_until"))
             .where(*_narrowed(Certificate.user_id, user_ids), *only_course, Certificate.counted_at(when.cutoff))
             .group_by(Certificate.user_id, Certificate.course_id))
 

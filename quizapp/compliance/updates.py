@@ -12,23 +12,45 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 
-from ..models import Attempt, AttemptPurpose, BankEdition, CourseBank
+from ..models import Attempt, AttemptPurpose, BankEdition, Certificate, CourseBank
 from .asat import AsAt, UserIds, held_certificates
+
+
+def owed_updates_sql(when: AsAt, user_ids: UserIds | None = None,
+                     course_id: int | None = None) -> Select[int, int, date]:
+    """(user_id, course_id, earliest update_required_by) of the passes that owe an update quiz at the end of the day.
+
+    It starts from the material editions (a handful of rows), so with none it costs nothing; a pass owes an edition
+    when every counting certificate's quiz for that person and course finished before the edition was imported.
+    """
+    conditions = [Certificate.counted_at(when.cutoff)]
+    if user_ids is not None:
+        conditions.append(Certificate.user_id.in_(user_ids))
+    if course_id is not None:
+        conditions.append(Certificate.course_id == course_id)
+    per_edition = (select(Certificate.user_id, Certificate.course_id, BankEdition.id.label("edition_id"),
+                          BankEdition.update_required_by)
+                   .select_from(BankEdition)
+                   .join(CourseBank, CourseBank.bank_id == BankEdition.bank_id)
+                   .join(Certificate, and_(Certificate.course_id == CourseBank.course_id, *conditions))
+                   .join(Attempt, Attempt.id == Certificate.attempt_id)
+                   .where(BankEdition.material.is_(True), BankEdition.imported_at < when.cutoff)
+                   .group_by(Certificate.user_id, Certificate.course_id, BankEdition.id,
+                             BankEdition.update_required_by, BankEdition.imported_at)
+                   .having(func.max(Attempt.finished_at) < BankEdition.imported_at)).subquery("per_edition")
+    updated = exists().where(Attempt.edition_id == per_edition.c.edition_id, Attempt.user_id == per_edition.c.user_id,
+                             Attempt.purpose == AttemptPurpose.UPDATE.value, Attempt.passed.is_(True),
+                             Attempt.finished_at < when.cutoff)
+    return (select(per_edition.c.user_id, per_edition.c.course_id,
+                   func.min(per_edition.c.update_required_by).label("update_by"))
+            .where(~updated).group_by(per_edition.c.user_id, per_edition.c.course_id))
 
 
 def held_cover(when: AsAt, user_ids: UserIds | None = None,
                course_id: int | None = None) -> Select[int, int, date, date | None]:
     """(user_id, course_id, latest valid_until, update_by) over certificates that counted at the end of the day."""
     held = held_certificates(when, user_ids, course_id).subquery("held_passes")
-    updated = exists().where(Attempt.edition_id == BankEdition.id, Attempt.user_id == held.c.user_id,
-                             Attempt.purpose == AttemptPurpose.UPDATE.value, Attempt.passed.is_(True),
-                             Attempt.finished_at < when.cutoff)
-    owed = (select(held.c.user_id, held.c.course_id, func.min(BankEdition.update_required_by).label("update_by"))
-            .join(CourseBank, CourseBank.course_id == held.c.course_id)
-            .join(BankEdition, and_(BankEdition.bank_id == CourseBank.bank_id, BankEdition.material.is_(True),
-                                    BankEdition.imported_at > held.c.passed_at,
-                                    BankEdition.imported_at < when.cutoff))
-            .where(~updated).group_by(held.c.user_id, held.c.course_id)).subquery("owed")
+    owed = owed_updates_sql(when, user_ids, course_id).subquery("owed")
     return (select(held.c.user_id, held.c.course_id, held.c.valid_until, owed.c.update_by)
             .outerjoin(owed, and_(owed.c.user_id == held.c.user_id, owed.c.course_id == held.c.course_id)))
 
