@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, Select, and_, case, func, literal, null, select
 
 from ..models import Course, CourseRequirement, User
-from .asat import AsAt, running_attempts
+from .asat import AsAt, held_certificates, running_attempts
 from .external import external_cover, later_sql
 from .status import Status
-from .updates import held_cover, update_by_sql
+from .updates import owed_updates_sql, update_by_sql
 
 # "Update required" still counts as covered (the pass is valid and the deadline not yet reached); overdue does not.
 COVERED = (Status.COMPLIANT.value, Status.DUE_SOON.value, Status.UPDATE_REQUIRED.value)
@@ -27,9 +27,10 @@ STATUS_FILTERS = ("covered", "not_covered") + tuple(s.value for s in URGENCY)
 def status_sql(valid_until: ColumnElement[Any], running_user: ColumnElement[Any], when: AsAt,
                update_by: ColumnElement[Any] | None = None) -> ColumnElement[str]:
     """The status of a required course from the latest counting expiry, any update owed and a running quiz."""
+    # The NULL test comes first: most places owe nothing, and it spares them the date comparisons.
     owed = [] if update_by is None else [
-        (and_(valid_until >= when.day, update_by >= when.day), Status.UPDATE_REQUIRED.value),
-        (and_(valid_until >= when.day, update_by.is_not(None)), Status.UPDATE_OVERDUE.value),
+        (and_(update_by.is_not(None), valid_until >= when.day, update_by >= when.day), Status.UPDATE_REQUIRED.value),
+        (and_(update_by.is_not(None), valid_until >= when.day), Status.UPDATE_OVERDUE.value),
     ]
     return case(
         *owed,
@@ -59,18 +60,21 @@ def required_cells(when: AsAt, conditions: Sequence[ColumnElement[bool]], course
     only; otherwise reading them all and letting the join pick is faster.
     """
     ids = population(conditions) if narrow else None
-    held = held_cover(when, ids, course_id).subquery("held")
+    held = held_certificates(when, ids, course_id).subquery("held")
+    # Joined beside the certificates rather than inside them, so SQLite keeps its plan for `held`.
+    owed = owed_updates_sql(when, ids, course_id).subquery("owed")
     external = external_cover(when.cutoff, ids, course_id).subquery("external")
     running = running_attempts(when, ids).subquery("running")
     only = [] if course_id is None else [CourseRequirement.course_id == course_id]
     return (select(User.id.label("user_id"), User.school_id.label("school_id"),
                    CourseRequirement.course_id.label("course_id"),
                    status_sql(later_sql(held.c.valid_until, external.c.valid_until), running.c.user_id, when,
-                              update_by_sql(held.c.valid_until, external.c.valid_until, held.c.update_by))
+                              update_by_sql(held.c.valid_until, external.c.valid_until, owed.c.update_by))
                    .label("status"))
             .join(CourseRequirement, CourseRequirement.staff_group_id == User.staff_group_id)
             .join(Course, and_(Course.id == CourseRequirement.course_id, Course.active.is_(True)))
             .outerjoin(held, and_(held.c.user_id == User.id, held.c.course_id == CourseRequirement.course_id))
+            .outerjoin(owed, and_(owed.c.user_id == User.id, owed.c.course_id == CourseRequirement.course_id))
             .outerjoin(external, and_(external.c.user_id == User.id,
                                       external.c.course_id == CourseRequirement.course_id))
             .outerjoin(running, and_(running.c.user_id == User.id,
