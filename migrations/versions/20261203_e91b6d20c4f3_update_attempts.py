@@ -1,6 +1,6 @@
 """attempt.purpose and attempt.edition_id: the short update quiz after a material bank edition
 
-Revision ID: a7c3e9d1f420
+Revision ID: e91b6d20c4f3
 Revises: db3b950e2725
 Create Date: 2026-12-03 13:00:00
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'a7c3e9d1f420'
+revision = 'e91b6d20c4f3'
 down_revision = 'db3b950e2725'
 branch_labels = None
 depends_on = None
