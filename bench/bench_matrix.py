@@ -1,7 +1,7 @@
 """Compliance dashboard (summary + 50-row matrix page) at 50 and at 5,000 staff: time per page and SQL statements.
 
 Usage: .venv/bin/python bench/bench_matrix.py [--runs 9] [--database-url postgresql://postgres@127.0.0.1:5432/test]
-                                              [--proposed-index] [--policies 3]
+                                              [--proposed-index] [--policies 3] [--material-edition]
 
 Each size gets its own throw-away database: a temporary SQLite file by default, or, with --database-url, a new
 database created on that PostgreSQL server and dropped afterwards. Data is bulk-inserted with executemany:
@@ -36,13 +36,16 @@ from quizapp.certificates.issue import add_months
 from quizapp.migrate import upgrade
 from quizapp.models import (
     Attempt,
+    BankEdition,
     Certificate,
     Course,
+    CourseBank,
     CourseRequirement,
     Policy,
     PolicyAcknowledgement,
     PolicyRequirement,
     PolicyVersion,
+    QuestionBank,
     School,
     StaffGroup,
     User,
@@ -138,7 +141,19 @@ def _policies(count: int, people: list[dict[str, Any]], rng: random.Random) -> d
             PolicyRequirement: [{"policy_id": count, "staff_group_id": 1}] if count else []}
 
 
-def seed(url: str, staff: int, proposed_index: bool, seed_value: int = 2026, policies: int = 0) -> dict[str, int]:
+def _material_edition(conn: Any) -> None:
+    """One bank behind the four courses everyone holds, and a material edition of it ten days ago: the worst case,
+    where most current passes owe an update quiz."""
+    conn.execute(insert(QuestionBank), [{"id": 1, "slug": "bench", "title": "Bench bank", "edition": "2026-11",
+                                         "imported_at": NOW, "created_at": NOW}])
+    conn.execute(insert(CourseBank), [{"course_id": c + 1, "bank_id": 1, "question_count": 1} for c in range(4)])
+    conn.execute(insert(BankEdition), [{"bank_id": 1, "edition": "2026-11", "material": True, "what_changed": "Bench.",
+                                        "question_ids": [], "imported_at": NOW - timedelta(days=10),
+                                        "update_required_by": (NOW + timedelta(days=20)).date()}])
+
+
+def seed(url: str, staff: int, proposed_index: bool, seed_value: int = 2026, policies: int = 0,
+         edition: bool = False) -> dict[str, int]:
     """Migrate a fresh database and bulk-insert the data set; returns the row counts."""
     rng = random.Random(seed_value)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
@@ -160,6 +175,8 @@ def seed(url: str, staff: int, proposed_index: bool, seed_value: int = 2026, pol
                 conn.execute(insert(table), chunk)
         if proposed_index:
             conn.execute(text(PROPOSED_INDEX))
+        if edition:
+            _material_edition(conn)
         if engine.dialect.name == "postgresql":  # explicit ids were given: move the sequences past them
             for table in ("user_account", "attempt", "certificate", "school", "staff_group", "course", "policy",
                           "policy_version"):
@@ -213,9 +230,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,5000")
     parser.add_argument("--proposed-index", action="store_true", help="add the suggested certificate index")
     parser.add_argument("--policies", type=int, default=0, help="policies to add, counted beside the courses")
+    parser.add_argument("--material-edition", action="store_true",
+                        help="a material edition of the bank behind four courses: most passes owe an update")
     args = parser.parse_args()
     backend = ("PostgreSQL" if args.database_url else "SQLite") + (" + index" if args.proposed_index else "") + (
         f" + {args.policies} policies" if args.policies else "")
+    backend += " + material edition" if args.material_edition else ""
     print(f"{backend}, Python {platform.python_version()}, {args.runs} runs per page, median\n")
     print(f"| {backend} | staff | attempts | certificates | page | ms (median) | ms (fastest) | statements |")
     print("|---|---:|---:|---:|---|---:|---:|---:|")
@@ -223,7 +243,7 @@ def main() -> None:
         for staff in (int(s) for s in args.sizes.split(",")):
             with database(args.database_url, Path(tmp)) as url:
                 started = time.perf_counter()
-                counts = seed(url, staff, args.proposed_index, policies=args.policies)
+                counts = seed(url, staff, args.proposed_index, policies=args.policies, edition=args.material_edition)
                 seeded = time.perf_counter() - started
                 for label, (median, fastest, statements) in measure(url, args.runs).items():
                     print(f"| | {counts['staff']:,} | {counts['attempts']:,} | {counts['certificates']:,} | {label} "

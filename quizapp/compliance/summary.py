@@ -1,9 +1,10 @@
 """The headline figures: share of required training covered, per course and per school, counted in SQL.
 
-Covered means a certificate valid on the day ("Compliant" or "Due soon"), or for a required policy the version
-in effect acknowledged (counted as "Compliant"; see policy_cells.py for the other buckets). Percentages are
-rounded down, so 100 % is only shown when nobody at all is missing. The same statement counts the matrix's rows
-and picks its page, so a dashboard reads the statuses once however it is filtered or sorted.
+Covered means a certificate valid on the day ("Compliant", "Due soon", or "Update required" before its
+deadline), or for a required policy the version in effect acknowledged (counted as "Compliant"; see
+policy_cells.py for the other buckets). Percentages are rounded down, so 100 % is only shown when nobody at all
+is missing. The same statement counts the matrix's rows and picks its page, so a dashboard reads the statuses
+once however it is filtered or sorted.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from .policy_cells import counted_terms
 from .requirements import Requirements
 from .status import Status
 
-COUNTED = (Status.COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS, Status.EXPIRED, Status.NOT_STARTED)
+COUNTED = (Status.COMPLIANT, Status.DUE_SOON, Status.UPDATE_REQUIRED, Status.IN_PROGRESS, Status.UPDATE_OVERDUE,
+           Status.EXPIRED, Status.NOT_STARTED)
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -48,8 +50,8 @@ class Tally:
 
     @property
     def covered(self) -> int:
-        """Places held by a valid certificate (compliant or due soon)."""
-        return self.count(Status.COMPLIANT) + self.count(Status.DUE_SOON)
+        """Places held by a valid certificate (compliant, due soon, or an update required but not yet overdue)."""
+        return self.count(Status.COMPLIANT) + self.count(Status.DUE_SOON) + self.count(Status.UPDATE_REQUIRED)
 
     @property
     def pct(self) -> int | None:

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models; importing this package registers every table on Base.metadata."""
 from ..db import Base
-from .attempts import Attempt, AttemptQuestion, AttemptState, FinishReason
+from .attempts import Attempt, AttemptPurpose, AttemptQuestion, AttemptState, FinishReason
 from .audit import AuditEvent
 from .bank_reviews import BankEdition, BankReviewAlert
 from .banks import Question, QuestionBank, QuestionImage, QuestionType
@@ -23,6 +23,7 @@ from .users import Role, School, StaffGroup, User
 
 __all__ = [
     "Attempt",
+    "AttemptPurpose",
     "AttemptQuestion",
     "AttemptState",
     "AuditEvent",

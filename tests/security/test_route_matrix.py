@@ -53,6 +53,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staff.my_training": SIGNED_IN,
     "staff.course": SIGNED_IN,
     "staff.start": SIGNED_IN,
+    "staff.start_update_quiz": SIGNED_IN,
     "staff.attempt": OWN_ATTEMPT,
     "staff.save": OWN_ATTEMPT,
     "staff.token": OWN_ATTEMPT,
