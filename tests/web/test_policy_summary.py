@@ -45,8 +45,8 @@ def test_the_summary_and_the_chart_count_required_policies(app: Flask, client, w
     assert "Child protection policy (policy): 16 % acknowledged (1 of 6)" in html
     assert "Lone working policy (policy): no one in view has a version of it to read" in html
     data = {row[0]: row[1:] for row in table_rows(html, "chart-data")}
-    # Compliant, Due soon, In progress, Expired, Not started, Covered
-    assert data["Child protection policy (policy)"] == ["1", "0", "0", "5", "0", "16 %"]
+    # Compliant, Due soon, Update required, In progress, Update overdue, Expired, Not started, Covered
+    assert data["Child protection policy (policy)"] == ["1", "0", "0", "0", "0", "5", "0", "16 %"]
     assert data["All required courses and policies"][-1] == "44 %"  # 7 of 12 course places, 1 of 6 policy places
     assert "staff covered for every required course and policy" in html
     assert 'Acknowledged as "Compliant" (covered), Due (not yet acknowledged' in html
