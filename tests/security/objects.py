@@ -32,6 +32,7 @@ from quizapp.models import (
 )
 from quizapp.people.join_links import link_token
 from quizapp.people.secrets import encrypt_secret
+from quizapp.people.sessions import start_session
 from quizapp.people.tokens import Purpose, make_token
 from quizapp.training.evidence import check_evidence
 from quizapp.training.records import TrainingDetails, record_training, store_evidence
@@ -175,11 +176,12 @@ def url_values(cast: Cast) -> dict[str, Any]:
 
 
 def client_for(app: Flask, cast: Cast, role: str) -> FlaskClient:
-    """A test client signed in as the role (through Flask-Login's own session key), or anonymous."""
+    """A test client signed in as the role (a real session record, its id in Flask-Login's key), or anonymous."""
     client = app.test_client()
     if role != "anonymous":
         with app.app_context():
-            session_id = db.session.get(User, cast.people[role]).get_id()
+            session_id = start_session(db.session, db.session.get(User, cast.people[role]), "pytest", utcnow())
+            db.session.commit()
         with client.session_transaction() as flask_session:
             flask_session["_user_id"] = session_id
             flask_session["_fresh"] = True
