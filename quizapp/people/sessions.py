@@ -81,10 +81,19 @@ def _alive(session: Session, found: UserSession, limits: Limits, now: datetime) 
     return _quiz_running_until(session, found.user_id, now) is not None
 
 
-def find_session(session: Session, token: str, now: datetime) -> tuple[UserSession, User] | None:
+@dataclass(frozen=True)
+class Found:
+    """A live session, its person and the settings row (held so the page reuses it without a query)."""
+
+    record: UserSession
+    user: User
+    settings: OrgSettings | None
+
+
+def find_session(session: Session, token: str, now: datetime) -> Found | None:
     """The live session and its active person for a cookie's id, else None (an expired record is deleted).
 
-    One indexed query: the record, its person and the settings row (which the page reuses) together.
+    One indexed query: the record, its person and the settings row together.
     """
     row = session.execute(
         select(UserSession, User, OrgSettings)
@@ -102,7 +111,7 @@ def find_session(session: Session, token: str, now: datetime) -> tuple[UserSessi
         return None
     if now - found.last_seen_at >= TOUCH_EVERY:
         found.last_seen_at = now
-    return found, user
+    return Found(found, user, settings)
 
 
 def active_sessions(session: Session, user: User, now: datetime) -> list[UserSession]:

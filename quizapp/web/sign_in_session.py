@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import g, request, session
 from flask_login import login_user, logout_user
+from sqlalchemy import delete
 
 from ..config import now
 from ..extensions import db
@@ -32,14 +33,15 @@ def load_user(token: str) -> User | None:
     found = find_session(db.session, token, now())
     if found is None:
         return None
-    g.user_session = found[0]
-    return found[1]
+    # Held for the request: the session's identity map is weak, and OrgSettings.current() then finds the row there.
+    g.user_session, g.org_settings_row = found.record, found.settings
+    return found.user
 
 
 def end_this_session() -> None:
     """Sign out on this browser: delete the record (so a copy of the cookie is refused) and clear the cookie."""
     found = current_session()
-    if found is not None:
-        db.session.delete(found)
+    if found is not None:  # by id, as "sign out everywhere" may already have removed it
+        db.session.execute(delete(UserSession).where(UserSession.id == found.id))
     logout_user()
     session.clear()
