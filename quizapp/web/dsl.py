@@ -14,7 +14,7 @@ from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..audit import record
+from ..audit import record, record_view
 from ..banks.analysis import got_wrong_most, hardest_first
 from ..compliance.asat import AsAt, as_at
 from ..compliance.chart import bar_chart
@@ -243,6 +243,7 @@ def person(person_id: int) -> str:
     except ValueError:
         day = moment.date()
     when = as_at(day, moment, OrgSettings.current(db.session).due_soon_days)
+    record_view(db.session, current_user, person, "person.view", f"user:{person.id}", moment)
     data = person_record(db.session, person, when, load_requirements(db.session))
     policies = person_policies(db.session, load_book(db.session), person, when)
     return render_template("dsl/person.html", data=data, when=when, today=moment.date(), policies=policies,

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from ...audit import record_view
 from ...config import base_url, now
 from ...extensions import db
 from ...models import Role, School, StaffGroup, User
@@ -107,6 +108,8 @@ def _person(user_id: int) -> User:
 def user_edit(user_id: int) -> str | Response:
     """Edit a person's details; deactivate, reactivate or send a link from here too."""
     person = _person(user_id)
+    if request.method == "GET":
+        record_view(db.session, current_user, person, "person.admin_view", f"user:{person.id}", now())
     form = PersonForm(data=None if request.method == "POST" else _initial(person))
     form.load_choices(db.session)
     if form.validate_on_submit():
