@@ -48,6 +48,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "oidc.callback": PUBLIC,
     "oidc.signed_out": PUBLIC,
     "public.verify": PUBLIC,
+    "public.privacy": PUBLIC,
     "public.verify_code": PUBLIC,
     "public.verify_pdf": PUBLIC,
     "staff.my_training": SIGNED_IN,
