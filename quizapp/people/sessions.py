@@ -30,9 +30,13 @@ class Limits:
     @classmethod
     def of(cls, settings: OrgSettings | None) -> Limits:
         """The limits in Settings (the defaults while no settings row exists yet)."""
-        idle = settings.session_idle_minutes if settings else 120
-        maximum = settings.session_max_hours if settings else 12
-        return cls(timedelta(minutes=idle), timedelta(hours=maximum))
+        return cls.from_values(settings.session_idle_minutes if settings else None,
+                               settings.session_max_hours if settings else None)
+
+    @classmethod
+    def from_values(cls, idle_minutes: int | None, max_hours: int | None) -> Limits:
+        """The limits from the two settings columns (None for the defaults)."""
+        return cls(timedelta(minutes=idle_minutes or 120), timedelta(hours=max_hours or 12))
 
 
 def hash_token(token: str) -> str:
@@ -81,37 +85,29 @@ def _alive(session: Session, found: UserSession, limits: Limits, now: datetime) 
     return _quiz_running_until(session, found.user_id, now) is not None
 
 
-@dataclass(frozen=True)
-class Found:
-    """A live session, its person and the settings row (held so the page reuses it without a query)."""
-
-    record: UserSession
-    user: User
-    settings: OrgSettings | None
-
-
-def find_session(session: Session, token: str, now: datetime) -> Found | None:
+def find_session(session: Session, token: str, now: datetime) -> tuple[UserSession, User] | None:
     """The live session and its active person for a cookie's id, else None (an expired record is deleted).
 
-    One indexed query: the record, its person and the settings row together.
+    One indexed query: the record, its person and the two limits from the settings row (only those columns:
+    the row also holds the logo, which a save has no reason to fetch).
     """
     row = session.execute(
-        select(UserSession, User, OrgSettings)
+        select(UserSession, User, OrgSettings.session_idle_minutes, OrgSettings.session_max_hours)
         .join(User, User.id == UserSession.user_id)
         .outerjoin(OrgSettings, OrgSettings.id == 1)
         .where(UserSession.token_hash == hash_token(token))
         .options(lazyload(User.school), lazyload(User.staff_group))).first()
     if row is None:
         return None
-    found, user, settings = row
+    found, user, idle_minutes, max_hours = row
     if not user.active:
         return None
-    if not _alive(session, found, Limits.of(settings), now):
+    if not _alive(session, found, Limits.from_values(idle_minutes, max_hours), now):
         session.delete(found)
         return None
     if now - found.last_seen_at >= TOUCH_EVERY:
         found.last_seen_at = now
-    return Found(found, user, settings)
+    return found, user
 
 
 def active_sessions(session: Session, user: User, now: datetime) -> list[UserSession]:

@@ -33,9 +33,8 @@ def load_user(token: str) -> User | None:
     found = find_session(db.session, token, now())
     if found is None:
         return None
-    # Held for the request: the session's identity map is weak, and OrgSettings.current() then finds the row there.
-    g.user_session, g.org_settings_row = found.record, found.settings
-    return found.user
+    g.user_session = found[0]
+    return found[1]
 
 
 def end_this_session() -> None:

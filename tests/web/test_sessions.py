@@ -189,8 +189,7 @@ def test_one_query_finds_the_session_and_last_seen_is_written_at_most_once_a_min
     assert len(lookups) == 2  # the sign-in lookup, then the page's own list
     assert "user_session.token_hash = " in lookups[0] and "user_account" in lookups[0]
     assert not [s for s in seen if s.lstrip().upper().startswith("UPDATE")]
-    # The settings row comes in the same query, so the page's own use of it costs nothing more.
-    assert not [s for s in seen if "FROM org_settings" in s]
+    assert "org_settings.session_idle_minutes" in lookups[0] and "org_settings.logo" not in lookups[0]
     assert not [s for s in seen if "FROM user_account" in s and "user_session" not in s]
     clock.advance(seconds=61)
     with queries() as seen:
