@@ -118,6 +118,18 @@ def active_sessions(session: Session, user: User, now: datetime) -> list[UserSes
         .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())))
 
 
+def purge_expired(session: Session, now: datetime) -> int:
+    """Delete every session past its maximum or unused for the idle time with no quiz running; say how many."""
+    limits = Limits.of(OrgSettings.current(session))
+    running = select(Attempt.user_id).where(Attempt.state == AttemptState.IN_PROGRESS.value,
+                                            Attempt.deadline_at > now - GRACE)
+    gone = cast(CursorResult[Any], session.execute(delete(UserSession).where(
+        (UserSession.created_at <= now - limits.maximum)
+        | ((UserSession.last_seen_at <= now - limits.idle) & UserSession.user_id.not_in(running))),
+        execution_options={"synchronize_session": False})).rowcount
+    return int(gone or 0)
+
+
 def end_session(session: Session, found: UserSession, actor: User) -> None:
     """End one session (flush only), audited with the browser it was on."""
     session.delete(found)

@@ -195,3 +195,21 @@ def test_one_query_finds_the_session_and_last_seen_is_written_at_most_once_a_min
     with queries() as seen:
         client.get("/training")
     assert len([s for s in seen if s.lstrip().upper().startswith("UPDATE USER_SESSION")]) == 1
+
+
+def test_the_purge_command_deletes_only_sessions_that_have_run_out(app: Flask, people: dict, clock: Clock) -> None:
+    _limits(app, idle_minutes=30, max_hours=12)
+    with app.app_context():
+        course_id = make_course(db.session, time_limit=60, questions=3).id
+        db.session.commit()
+    stale, quiz, fresh = _browser(app), _browser(app), _browser(app)
+    sign_in(stale, people["staff_email"])
+    sign_in(quiz, people["other_staff_email"])
+    start_attempt(quiz, course_id)
+    clock.advance(minutes=31)
+    sign_in(fresh, people["dsl_email"])
+    result = app.test_cli_runner().invoke(args=["sessions", "purge"])
+    assert result.exit_code == 0 and "Deleted 1 ended session." in result.output
+    with app.app_context():
+        left = set(db.session.scalars(select(UserSession.user_id)))
+    assert left == {people["other_staff"], people["dsl"]}  # the quiz keeps its session until the deadline
