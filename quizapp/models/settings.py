@@ -12,6 +12,8 @@ from ..db import Base
 # 1 hour to a week in all.
 IDLE_MINUTES = (5, 1440)
 MAX_HOURS = (1, 168)
+DEFAULT_IDLE_MINUTES = 120
+DEFAULT_MAX_HOURS = 12
 
 
 class OrgSettings(Base):
@@ -37,8 +39,10 @@ class OrgSettings(Base):
     # After a material bank edition, how long holders of a current pass have to take the update quiz.
     update_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     # A sign-in ends after this long without a request (unless a quiz is running) and after the maximum anyway.
-    session_idle_minutes: Mapped[int] = mapped_column(Integer, default=120, server_default="120")
-    session_max_hours: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
+    session_idle_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULT_IDLE_MINUTES,
+                                                      server_default=str(DEFAULT_IDLE_MINUTES))
+    session_max_hours: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_HOURS,
+                                                   server_default=str(DEFAULT_MAX_HOURS))
     # Named on the privacy page: who to ask about personal data (a person, an address or both).
     data_protection_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
 

@@ -15,6 +15,7 @@ from ..audit import record
 from ..engine.timing import GRACE
 from ..models import Attempt, AttemptState, OrgSettings, User, UserSession
 from ..models.sessions import AGENT_MAX
+from ..models.settings import DEFAULT_IDLE_MINUTES, DEFAULT_MAX_HOURS
 
 # last_seen_at is written at most this often, so a busy quiz does not turn every answer into a session write.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -36,7 +37,8 @@ class Limits:
     @classmethod
     def from_values(cls, idle_minutes: int | None, max_hours: int | None) -> Limits:
         """The limits from the two settings columns (None for the defaults)."""
-        return cls(timedelta(minutes=idle_minutes or 120), timedelta(hours=max_hours or 12))
+        return cls(timedelta(minutes=idle_minutes or DEFAULT_IDLE_MINUTES),
+                   timedelta(hours=max_hours or DEFAULT_MAX_HOURS))
 
 
 def hash_token(token: str) -> str:

@@ -17,7 +17,7 @@ from ...audit import record
 from ...certificates.logo import MAX_LOGO_BYTES, LogoRefused, check_logo
 from ...extensions import db
 from ...models import OrgSettings, Role
-from ...models.settings import IDLE_MINUTES, MAX_HOURS
+from ...models.settings import DEFAULT_IDLE_MINUTES, DEFAULT_MAX_HOURS, IDLE_MINUTES, MAX_HOURS
 from ...people.fields import has_control
 from ..permissions import allow
 from . import bp
@@ -55,11 +55,13 @@ class SettingsForm(FlaskForm):
         InputRequired(message=DAYS_MESSAGE), NumberRange(min=1, max=365, message=DAYS_MESSAGE)])
     update_days = IntegerField("Days to take an update quiz after a material change", default=30, validators=[
         InputRequired(message=DAYS_MESSAGE), NumberRange(min=1, max=365, message=DAYS_MESSAGE)])
-    session_idle_minutes = IntegerField("Sign out after this many minutes unused", default=120, validators=[
-        InputRequired(message=IDLE_MESSAGE), NumberRange(min=IDLE_MINUTES[0], max=IDLE_MINUTES[1],
-                                                          message=IDLE_MESSAGE)])
-    session_max_hours = IntegerField("Sign out after this many hours in any case", default=12, validators=[
-        InputRequired(message=MAX_MESSAGE), NumberRange(min=MAX_HOURS[0], max=MAX_HOURS[1], message=MAX_MESSAGE)])
+    session_idle_minutes = IntegerField(
+        "Sign out after this many minutes unused", default=DEFAULT_IDLE_MINUTES, validators=[
+            InputRequired(message=IDLE_MESSAGE),
+            NumberRange(min=IDLE_MINUTES[0], max=IDLE_MINUTES[1], message=IDLE_MESSAGE)])
+    session_max_hours = IntegerField(
+        "Sign out after this many hours in any case", default=DEFAULT_MAX_HOURS, validators=[
+            InputRequired(message=MAX_MESSAGE), NumberRange(min=MAX_HOURS[0], max=MAX_HOURS[1], message=MAX_MESSAGE)])
     data_protection_contact = StringField("Data protection contact", filters=[_strip], validators=[
         Length(max=300, message="Keep the data protection contact to 300 characters.")])
     logo_bytes: bytes | None = None
