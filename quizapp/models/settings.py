@@ -8,15 +8,24 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base
 
+# Bounds of the session limits (form, table CHECK and tests read them here): 5 minutes to a day idle, and
+# 1 hour to a week in all.
+IDLE_MINUTES = (5, 1440)
+MAX_HOURS = (1, 168)
+DEFAULT_IDLE_MINUTES = 120
+DEFAULT_MAX_HOURS = 12
+
 
 class OrgSettings(Base):
-    """Name, logo, signatory, certificate number prefix and the "due soon" window."""
+    """Name, logo, signatory, certificate prefix, the "due soon" window, session limits and privacy contact."""
 
     __tablename__ = "org_settings"
     __table_args__ = (
         CheckConstraint("id = 1", name="single_row"),
         CheckConstraint("due_soon_days BETWEEN 1 AND 365", name="due_soon_range"),
         CheckConstraint("update_days BETWEEN 1 AND 365", name="update_days_range"),
+        CheckConstraint(f"session_idle_minutes BETWEEN {IDLE_MINUTES[0]} AND {IDLE_MINUTES[1]}", name="idle_range"),
+        CheckConstraint(f"session_max_hours BETWEEN {MAX_HOURS[0]} AND {MAX_HOURS[1]}", name="max_hours_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
@@ -29,6 +38,13 @@ class OrgSettings(Base):
     due_soon_days: Mapped[int] = mapped_column(Integer, default=30)
     # After a material bank edition, how long holders of a current pass have to take the update quiz.
     update_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    # A sign-in ends after this long without a request (unless a quiz is running) and after the maximum anyway.
+    session_idle_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULT_IDLE_MINUTES,
+                                                      server_default=str(DEFAULT_IDLE_MINUTES))
+    session_max_hours: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_HOURS,
+                                                   server_default=str(DEFAULT_MAX_HOURS))
+    # Named on the privacy page: who to ask about personal data (a person, an address or both).
+    data_protection_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     @classmethod
     def current(cls, session: Session) -> OrgSettings:

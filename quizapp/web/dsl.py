@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,7 +14,7 @@ from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..audit import record
+from ..audit import record, record_view
 from ..banks.analysis import got_wrong_most, hardest_first
 from ..compliance.asat import AsAt, as_at
 from ..compliance.chart import bar_chart
@@ -191,7 +192,7 @@ def export_file(view: View, f: MatrixFilter, rows: list[MatrixRow], policies: li
     return export_bytes(kind, rows, view.reqs.columns(f.course_id), policies, about)
 
 
-def audit_export(view: View, f: MatrixFilter, action: str, **details: object) -> None:
+def audit_export(view: View, f: MatrixFilter, action: str, **details: Any) -> None:
     """Record who took which figures away, for which school and day."""
     school_id = f.scope_school_id if f.restricted else f.school_id
     filters = "; ".join(f"{label}: {text}" for label, text in view.described())
@@ -236,6 +237,7 @@ def person(person_id: int) -> str:
     except ValueError:
         day = moment.date()
     when = as_at(day, moment, OrgSettings.current(db.session).due_soon_days)
+    record_view(db.session, current_user, person, "person.view", f"user:{person.id}", moment)
     data = person_record(db.session, person, when, load_requirements(db.session))
     policies = person_policies(db.session, load_book(db.session), person, when)
     acknowledged = acknowledgement_history(db.session, person.id)

@@ -65,6 +65,7 @@ def person_record_pdf(person_id: int) -> Response:
     acknowledged = [a for a in acknowledgement_history(db.session, person.id) if a.at < when.cutoff]
     pdf = record_pdf(data, records_of(db.session, person.id), cpd_ledger(db.session, person.id), when,
                      current_user.full_name, moment, policies, acknowledged)
-    record(db.session, current_user, "person.training_record", f"user:{person.id}", as_at=day.isoformat())
+    record(db.session, current_user, "person.training_record", f"user:{person.id}", subject=person,
+           as_at=day.isoformat())
     name = f"training-record_{slug(person.last_name)}-{slug(person.first_name)}_{day.isoformat()}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

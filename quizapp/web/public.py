@@ -105,3 +105,6 @@ def verify_pdf() -> str:
     cert = find_by_pdf(db.session, pdf_form.content)
     result = None if cert is None else verdict(cert, now().date())
     return _page(CodeForm(formdata=None), pdf_form, pdf_checked=True, pdf_result=result)
+
+
+from . import privacy_notice  # noqa: E402,F401  (registers the privacy notice)
