@@ -17,12 +17,15 @@ from ...audit import record
 from ...certificates.logo import MAX_LOGO_BYTES, LogoRefused, check_logo
 from ...extensions import db
 from ...models import OrgSettings, Role
+from ...models.settings import RETENTION_YEARS_MAX
 from ...people.fields import has_control
 from ..permissions import allow
 from . import bp
 
-TEXT_FIELDS = ("org_name", "signatory_name", "signatory_role", "certificate_prefix", "due_soon_days", "update_days")
+TEXT_FIELDS = ("org_name", "signatory_name", "signatory_role", "certificate_prefix", "due_soon_days", "update_days",
+               "retention_years", "keep_verifiable")
 DAYS_MESSAGE = "Enter a whole number of days from 1 to 365."
+YEARS_MESSAGE = f"Enter a whole number of years from 1 to {RETENTION_YEARS_MAX}."
 
 
 def _strip(value: str | None) -> str | None:
@@ -51,6 +54,9 @@ class SettingsForm(FlaskForm):
         InputRequired(message=DAYS_MESSAGE), NumberRange(min=1, max=365, message=DAYS_MESSAGE)])
     update_days = IntegerField("Days to take an update quiz after a material change", default=30, validators=[
         InputRequired(message=DAYS_MESSAGE), NumberRange(min=1, max=365, message=DAYS_MESSAGE)])
+    retention_years = IntegerField("Years to keep a leaver’s records", default=6, validators=[
+        InputRequired(message=YEARS_MESSAGE), NumberRange(min=1, max=RETENTION_YEARS_MAX, message=YEARS_MESSAGE)])
+    keep_verifiable = BooleanField("Keep certificates verifiable after a leaver’s records are removed", default=True)
     logo_bytes: bytes | None = None
     logo_mime: str | None = None
 
