@@ -83,6 +83,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.sign_in_provider_delete": ADMIN_ONLY,
     "admin.user_remove_link": ADMIN_ONLY,
     "account.forgotten": PUBLIC,
+    "account.my_account": SIGNED_IN,
     "account.invitation": PUBLIC,
     "account.reset_password": PUBLIC,
     "dsl.dashboard": DSL_OR_ADMIN,
