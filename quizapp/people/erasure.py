@@ -12,8 +12,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import String, case, cast, delete, exists, or_, select, update
+from sqlalchemy import String, case, cast, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..audit import record
@@ -32,6 +33,7 @@ from ..models import (
     User,
 )
 from .oidc_settings import is_last_way_in
+from .privacy_export import about_person
 from .users import LAST_ADMIN
 
 FORMER_FIRST = "Former member"
@@ -124,7 +126,7 @@ def _scrub_audit(session: Session, person: User, name: str, email: str, result: 
     # Audit entries keep who did what and when; the details (which may repeat a name, e-mail or reason) go
     # wherever they are about this person or quote their name or address.
     text = cast(AuditEvent.details, String)
-    about = or_(AuditEvent.target == f"user:{person.id}", text.contains(email, autoescape=True),
+    about = or_(about_person(person.id), text.contains(email, autoescape=True),
                 text.contains(name, autoescape=True))
     result.add("audit entries with details removed", _rows(session, update(AuditEvent).where(about)
                .values(details={"removed": "erased with the person's records"})
@@ -179,3 +181,28 @@ def erase_now(session: Session, person: User, actor: User, reason: str, now: dat
     result = anonymise(session, person, now)
     record(session, actor, "user.erase", f"user:{person.id}", reason=reason, counts=result.counts)
     return result
+
+
+def _count(session: Session, statement: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+
+
+def erase_preview(session: Session, person: User) -> list[tuple[str, int]]:
+    """What erasing `person` would remove or strip, as (description, number) for the confirmation page."""
+    attempts = select(Attempt.id).where(Attempt.user_id == person.id)
+    return [
+        ("answers whose chosen options are removed (scores are kept)",
+         _count(session, select(AttemptQuestion.id).where(AttemptQuestion.attempt_id.in_(attempts)))),
+        ("certificate PDFs deleted (numbers stay, without the name)",
+         _count(session, select(CertificateFile.certificate_id).join(Certificate).where(
+             Certificate.user_id == person.id))),
+        ("policy acknowledgements deleted",
+         _count(session, select(PolicyAcknowledgement.id).where(PolicyAcknowledgement.user_id == person.id))),
+        ("records of training done elsewhere stripped of their text",
+         _count(session, select(ExternalTraining.id).where(ExternalTraining.user_id == person.id))),
+        ("evidence files deleted", _count(session, select(ExternalTraining.evidence_id).where(
+            ExternalTraining.user_id == person.id, ExternalTraining.evidence_id.is_not(None)).distinct())),
+        ("sign-in accounts unlinked", _count(session, select(OidcLink.id).where(OidcLink.user_id == person.id))),
+        ("requests to join stripped of name and e-mail",
+         _count(session, select(JoinRequest.id).where(JoinRequest.user_id == person.id))),
+    ]

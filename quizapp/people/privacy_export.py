@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, String, cast, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import (
@@ -201,11 +201,21 @@ def _join_requests(session: Session, person: User) -> Iterator[Row]:
                "reason": request.reason}
 
 
+def about_person(person_id: int) -> ColumnElement[bool]:
+    """SQL: the audit entry's target is the person or one of their records (certificate, training, join request)."""
+    targets = [
+        select(literal("certificate:") + Certificate.number).where(Certificate.user_id == person_id),
+        select(literal("external:") + cast(ExternalTraining.id, String)).where(ExternalTraining.user_id == person_id),
+        select(literal("join_request:") + cast(JoinRequest.id, String)).where(JoinRequest.user_id == person_id),
+    ]
+    return or_(AuditEvent.target == f"user:{person_id}", *(AuditEvent.target.in_(t) for t in targets))
+
+
 def _audit(session: Session, person: User) -> Iterator[Row]:
     query = (select(AuditEvent.id, AuditEvent.at, AuditEvent.actor_id, User.first_name, User.last_name,
                     AuditEvent.action, AuditEvent.target, AuditEvent.details)
              .outerjoin(User, User.id == AuditEvent.actor_id)
-             .where(or_(AuditEvent.actor_id == person.id, AuditEvent.target == f"user:{person.id}"))
+             .where(or_(AuditEvent.actor_id == person.id, about_person(person.id)))
              .order_by(AuditEvent.at, AuditEvent.id))
     for event_id, at, actor_id, first, last, action, target, details in session.execute(
             query.execution_options(yield_per=BATCH)):

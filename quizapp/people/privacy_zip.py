@@ -79,13 +79,13 @@ def _files(session: Session, person: User) -> Iterator[tuple[str, datetime, byte
     certs = (select(Certificate.number, Certificate.issued_at, CertificateFile.pdf)
              .join(CertificateFile, CertificateFile.certificate_id == Certificate.id)
              .where(Certificate.user_id == person.id).order_by(Certificate.id))
-    for number, issued_at, pdf in session.execute(certs.execution_options(yield_per=10)):
+    for number, issued_at, pdf in session.execute(certs.execution_options(yield_per=2)):
         yield certificate_file_name(number), issued_at, pdf
     theirs = select(ExternalTraining.evidence_id).where(ExternalTraining.user_id == person.id)
     evidence = (select(EvidenceFile.id, EvidenceFile.content_type, EvidenceFile.uploaded_at, EvidenceFile.data)
                 .where(EvidenceFile.id.in_(theirs)).order_by(EvidenceFile.id))
     extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-    for evidence_id, content_type, uploaded_at, data in session.execute(evidence.execution_options(yield_per=10)):
+    for evidence_id, content_type, uploaded_at, data in session.execute(evidence.execution_options(yield_per=2)):
         yield evidence_file_name(evidence_id, extension[content_type]), uploaded_at, data
 
 
@@ -98,8 +98,12 @@ def _copy(archive: zipfile.ZipFile, sink: ZipSink, raw: IO[bytes], name: str, st
                 yield sink.drain()
 
 
-def export_zip(session: Session, person: User, org: str, now: datetime) -> Iterator[bytes]:
-    """Yield the ZIP of everything held about `person`, a few hundred KB at a time."""
+def export_zip(session: Session, person_id: int, org: str, now: datetime) -> Iterator[bytes]:
+    """Yield the ZIP of everything held about the person, a few hundred KB at a time."""
+    # Loaded here, not handed in: a streamed response runs after the request's commit, in the same session.
+    person = session.get(User, person_id)
+    if person is None:
+        raise LookupError(f"no person {person_id}")
     sink = ZipSink()
     with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as raw_json, \
             tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as raw_html, \

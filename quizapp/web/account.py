@@ -132,3 +132,6 @@ def forgotten() -> str:
 def my_account() -> str:
     """The signed-in person's own account: who they are and where they are signed in."""
     return render_template("account/my_account.html", person=current_user)
+
+
+from . import account_data  # noqa: E402,F401  (registers "Download my data")
