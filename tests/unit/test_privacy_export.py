@@ -111,3 +111,33 @@ def test_summary_escapes_what_people_typed(app: Flask, clock: Clock) -> None:
         _, archive = _export(db.session, person.person_id, clock.now)
         html = archive.read("summary.html").decode()
         assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_export_streams_with_flat_memory(app: Flask, clock: Clock) -> None:
+    """Twenty evidence files of 1 MB each: the ZIP holds them all, but memory never holds more than a few."""
+    import os
+    import tracemalloc
+
+    from quizapp.models import EvidenceFile
+
+    with app.app_context():
+        person = build_everything(db.session, clock.now)
+        for n in range(20):
+            # Random bytes do not compress, so the ZIP really carries 20 MB.
+            evidence = EvidenceFile(data=b"%PDF-" + os.urandom(1024 * 1024), content_type="application/pdf",
+                                    sha256=f"{n:064d}", size=1024 * 1024, uploaded_at=clock.now)
+            db.session.add(evidence)
+            db.session.flush()
+            db.session.add(ExternalTraining(user_id=person.person_id, title=f"Course {n}", provider="LA",
+                                            completed_on=clock.now.date(), minutes=60, evidence_id=evidence.id,
+                                            recorded_at=clock.now))
+        db.session.commit()
+        db.session.expire_all()
+        total, chunks = 0, 0
+        tracemalloc.start()
+        for chunk in export_zip(db.session, person.person_id, "Test School", clock.now):
+            total, chunks = total + len(chunk), chunks + 1
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert total > 20 * 1024 * 1024 and chunks > 10
+        assert peak < 8 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB while streaming {total / 1e6:.1f} MB"

@@ -133,3 +133,23 @@ def test_settings_name_the_retention_field(app: Flask, client: FlaskClient, peop
     with app.app_context():
         settings = OrgSettings.current(db.session)
         assert settings.retention_years == 8 and settings.keep_verifiable is False
+
+
+def test_an_erased_account_cannot_be_reactivated_downloaded_or_reissued(app: Flask, client: FlaskClient,
+                                                                          people: dict, clock: Clock) -> None:
+    with app.app_context():
+        everything = build_everything(db.session, clock.now)
+        anonymise(db.session, db.session.get(User, everything.person_id), clock.now)
+        db.session.commit()
+    sign_in(client, people["admin_email"])
+    page = _text(client.post(f"/admin/users/{everything.person_id}/reactivate", follow_redirects=True)
+                 .get_data(as_text=True))
+    assert "records were erased: the account cannot be changed or used again" in page
+    assert "Reactivate" not in page and "Save changes" not in page
+    assert client.get(f"/certificates/{everything.certificate_id}/download").status_code == 404
+    reissue = _text(client.post(f"/admin/certificates/{everything.certificate_id}/reissue", follow_redirects=True)
+                    .get_data(as_text=True))
+    assert "cannot be reissued" in reissue
+    with app.app_context():
+        person = db.session.get(User, everything.person_id)
+        assert not person.active and person.anonymised_at is not None

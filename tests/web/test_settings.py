@@ -23,7 +23,7 @@ from .certificate_helpers import certify
 
 VALID = {"org_name": "Riverside Primary School", "signatory_name": "Gwenllïan Ŵyn",
          "signatory_role": "Designated Safeguarding Lead", "certificate_prefix": "RPS", "due_soon_days": "45",
-         "update_days": "30"}
+         "update_days": "30", "retention_years": "6", "keep_verifiable": "y"}
 
 
 def image(fmt: str = "PNG", size: tuple[int, int] = (300, 100), noise: bool = False) -> bytes:

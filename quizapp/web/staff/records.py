@@ -54,6 +54,8 @@ def download_certificate(certificate_id: int) -> Response:
     cert = db.session.get(Certificate, certificate_id)
     if cert is None or not can_see_person(current_user, cert.user):
         abort(404)
+    if cert.user.anonymised_at is not None:
+        abort(404)  # the PDF printed the holder's name, so it was deleted with their records
     record(db.session, current_user, "certificate.download", f"certificate:{cert.number}")
     return Response(pdf_bytes(db.session, cert), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{download_name(cert)}"'})
