@@ -9,6 +9,7 @@ a named person's declaration, nothing counts them once the person has left, and 
 """
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -66,7 +67,7 @@ def _scrub_profile(session: Session, person: User, now: datetime) -> tuple[str, 
     name, email = person.full_name, person.email
     person.first_name, person.last_name = FORMER_FIRST, FORMER_LAST
     person.email = placeholder_email(person.id)
-    person.password_hash = None
+    person.password_hash, person.last_sign_in_at = None, None
     person.auth_nonce = secrets.token_hex(8)  # every signed-in session and every link issued so far stops working
     person.extra_time_pct = 0  # an access arrangement can reveal health information
     person.active = False
@@ -114,8 +115,10 @@ def _scrub_external(session: Session, person: User, result: Anonymised) -> None:
                                                    .execution_options(synchronize_session=False)))
 
 
-def _scrub_join_requests(session: Session, person: User, result: Anonymised) -> None:
-    for request in session.scalars(select(JoinRequest).where(JoinRequest.user_id == person.id)):
+def _scrub_join_requests(session: Session, person: User, email: str, result: Anonymised) -> None:
+    # Requests turned down (or made before the account existed) carry only the e-mail: they go too.
+    mine = or_(JoinRequest.user_id == person.id, JoinRequest.email == email)
+    for request in session.scalars(select(JoinRequest).where(mine)):
         request.email = f"former-request-{request.id}@erased.invalid"
         request.first_name, request.last_name = FORMER_FIRST, FORMER_LAST
         request.password_hash, request.reason = None, ""
@@ -126,8 +129,9 @@ def _scrub_audit(session: Session, person: User, name: str, email: str, result: 
     # Audit entries keep who did what and when; the details (which may repeat a name, e-mail or reason) go
     # wherever they are about this person or quote their name or address.
     text = cast(AuditEvent.details, String)
-    about = or_(about_person(person.id), text.contains(email, autoescape=True),
-                text.contains(name, autoescape=True))
+    # JSON may store a name with its non-ASCII letters escaped (SQLite does), so look for both spellings.
+    spellings = {email, name, json.dumps(name)[1:-1], json.dumps(email)[1:-1]}
+    about = or_(about_person(person.id), *(text.contains(s, autoescape=True) for s in spellings))
     result.add("audit entries with details removed", _rows(session, update(AuditEvent).where(about)
                .values(details={"removed": "erased with the person's records"})
                .execution_options(synchronize_session=False)))
@@ -143,7 +147,7 @@ def anonymise(session: Session, person: User, now: datetime) -> Anonymised:
     _scrub_attempts(session, person, result)
     _scrub_certificates(session, person, result)
     _scrub_external(session, person, result)
-    _scrub_join_requests(session, person, result)
+    _scrub_join_requests(session, person, email, result)
     _scrub_audit(session, person, name, email, result)
     session.flush()
     session.expire_all()
@@ -204,5 +208,6 @@ def erase_preview(session: Session, person: User) -> list[tuple[str, int]]:
             ExternalTraining.user_id == person.id, ExternalTraining.evidence_id.is_not(None)).distinct())),
         ("sign-in accounts unlinked", _count(session, select(OidcLink.id).where(OidcLink.user_id == person.id))),
         ("requests to join stripped of name and e-mail",
-         _count(session, select(JoinRequest.id).where(JoinRequest.user_id == person.id))),
+         _count(session, select(JoinRequest.id).where(or_(JoinRequest.user_id == person.id,
+                                                           JoinRequest.email == person.email)))),
     ]

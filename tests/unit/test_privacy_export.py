@@ -23,6 +23,7 @@ from quizapp.models import (
     PolicyReminderLog,
     PolicyReviewAlert,
     ReminderLog,
+    User,
 )
 from quizapp.people.privacy_export import ACTED_ON, SECTIONS, USER_COLUMNS
 from quizapp.people.privacy_zip import export_zip
@@ -141,3 +142,22 @@ def test_export_streams_with_flat_memory(app: Flask, clock: Clock) -> None:
         tracemalloc.stop()
         assert total > 20 * 1024 * 1024 and chunks > 10
         assert peak < 8 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB while streaming {total / 1e6:.1f} MB"
+
+
+def test_export_runs_the_same_queries_however_many_records(app: Flask, clock: Clock, queries) -> None:
+    from ..factories import certify, make_course
+
+    with app.app_context():
+        few = build_everything(db.session, clock.now, first_name="Few")
+        many = build_everything(db.session, clock.now, first_name="Many")
+        person = db.session.get(User, many.person_id)
+        for _ in range(3):
+            certify(db.session, person, make_course(db.session, questions=3, cooldown=0), clock.now)
+        db.session.commit()
+        counts = []
+        for everything in (few, many):
+            db.session.expire_all()
+            with queries() as seen:
+                b"".join(export_zip(db.session, everything.person_id, "Test School", clock.now))
+            counts.append(len(seen))
+        assert counts[0] == counts[1] and counts[0] < 25, counts
