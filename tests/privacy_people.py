@@ -22,6 +22,7 @@ from quizapp.models import (
     ReminderLog,
     User,
 )
+from quizapp.people.sessions import start_session
 from quizapp.policies.acknowledge import acknowledge
 from quizapp.training.evidence import check_evidence
 from quizapp.training.records import TrainingDetails, record_training, reject, store_evidence
@@ -93,6 +94,8 @@ def build_everything(session: Session, now: datetime, *, first_name: str = "Priy
     evidence_ids = _training(session, person, admin, now)
     _join(session, person, admin, now)
     record(session, person, "auth.sign_in", f"user:{person.id}")
+    start_session(session, person, "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", now)
+    record(session, admin, "person.view", f"user:{person.id}", subject=person.id)
     record(session, admin, "user.update", f"user:{person.id}", email=person.email)
     session.commit()
     return Everything(person.id, cert.id, cert.code, admin.id, course.id, tuple(evidence_ids))

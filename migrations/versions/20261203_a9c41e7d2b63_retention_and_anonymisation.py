@@ -1,7 +1,7 @@
 """retention settings (retention_years, keep_verifiable) and user_account.anonymised_at
 
 Revision ID: a9c41e7d2b63
-Revises: db3b950e2725
+Revises: 5e7a1c9d3b20
 Create Date: 2026-12-03 13:00:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import quizapp.db
 
 revision = 'a9c41e7d2b63'
-down_revision = 'db3b950e2725'
+down_revision = '5e7a1c9d3b20'
 branch_labels = None
 depends_on = None
 

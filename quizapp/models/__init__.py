@@ -18,6 +18,7 @@ from .policies import (
     PolicyVersion,
 )
 from .reminders import ReminderLog
+from .sessions import UserSession
 from .settings import OrgSettings
 from .users import Role, School, StaffGroup, User
 
@@ -59,4 +60,5 @@ __all__ = [
     "School",
     "StaffGroup",
     "User",
+    "UserSession",
 ]

@@ -32,6 +32,7 @@ from ..models import (
     OidcLink,
     PolicyAcknowledgement,
     User,
+    UserSession,
 )
 from .oidc_settings import is_last_way_in
 from .privacy_export import about_person
@@ -142,6 +143,7 @@ def anonymise(session: Session, person: User, now: datetime) -> Anonymised:
     result = Anonymised()
     name, email = _scrub_profile(session, person, now)
     result.add("identity-provider links removed", _rows(session, delete(OidcLink).where(OidcLink.user_id == person.id)))
+    result.add("sign-in sessions ended", _rows(session, delete(UserSession).where(UserSession.user_id == person.id)))
     result.add("policy acknowledgements deleted", _rows(session, delete(PolicyAcknowledgement)
                                                         .where(PolicyAcknowledgement.user_id == person.id)))
     _scrub_attempts(session, person, result)
@@ -183,7 +185,8 @@ def erase_now(session: Session, person: User, actor: User, reason: str, now: dat
     if refusal is not None:
         raise EraseRefused(refusal)
     result = anonymise(session, person, now)
-    record(session, actor, "user.erase", f"user:{person.id}", reason=reason, counts=result.counts)
+    record(session, actor, "user.erase", f"user:{person.id}", subject=person.id, reason=reason,
+           counts=result.counts)
     return result
 
 

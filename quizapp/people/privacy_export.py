@@ -33,6 +33,7 @@ from ..models import (
     QuestionBank,
     ReminderLog,
     User,
+    UserSession,
 )
 
 BATCH = 200
@@ -55,6 +56,8 @@ USER_COLUMNS: dict[str, str] = {
     "bank_review_alert.user_id": "reminders",
     "join_request.user_id": "join_requests",
     "audit_event.actor_id": "audit",
+    "audit_event.subject_id": "audit",
+    "user_session.user_id": "sessions",
     "certificate.revoked_by_id": ACTED_ON,
     "external_training.decided_by_id": ACTED_ON,
     "external_training.recorded_by_id": ACTED_ON,
@@ -94,6 +97,14 @@ def _sign_ins(session: Session, person: User) -> Iterator[Row]:
     for event_id, at, action, details in session.execute(query.execution_options(yield_per=BATCH)):
         yield {"audit_id": event_id, "at": at, "what": "signed in" if action == "auth.sign_in" else "signed out",
                "method": (details or {}).get("method", "password" if action == "auth.sign_in" else "")}
+
+
+def _sessions(session: Session, person: User) -> Iterator[Row]:
+    query = select(UserSession).where(UserSession.user_id == person.id).order_by(UserSession.created_at)
+    for row in session.scalars(query):
+        # The token's hash stays out: it is a credential, not information about the person.
+        yield {"id": row.id, "browser": row.user_agent, "started_at": row.created_at,
+               "last_seen_at": row.last_seen_at}
 
 
 def _attempts(session: Session, person: User) -> Iterator[Row]:
@@ -208,7 +219,8 @@ def about_person(person_id: int) -> ColumnElement[bool]:
         select(literal("external:") + cast(ExternalTraining.id, String)).where(ExternalTraining.user_id == person_id),
         select(literal("join_request:") + cast(JoinRequest.id, String)).where(JoinRequest.user_id == person_id),
     ]
-    return or_(AuditEvent.target == f"user:{person_id}", *(AuditEvent.target.in_(t) for t in targets))
+    return or_(AuditEvent.subject_id == person_id, AuditEvent.target == f"user:{person_id}",
+               *(AuditEvent.target.in_(t) for t in targets))
 
 
 def _audit(session: Session, person: User) -> Iterator[Row]:
@@ -236,6 +248,7 @@ SECTIONS = (
     Section("profile", "Profile", _profile),
     Section("identity_provider_links", "Sign-in accounts linked (Microsoft, Google and others)", _links),
     Section("sign_ins", "Sign-ins and sign-outs", _sign_ins),
+    Section("sessions", "Browsers signed in now", _sessions),
     Section("attempts", "Quiz attempts and results", _attempts),
     Section("answers", "Answers given in each attempt", _answers),
     Section("certificates", "Certificates (the PDFs are in the certificates folder)", _certificates),

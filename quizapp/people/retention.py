@@ -59,7 +59,7 @@ def apply_retention(session: Session, now: datetime, *, dry_run: bool = False) -
         if dry_run:
             continue
         result = anonymise(session, person, now)
-        record(session, None, "user.anonymise", f"user:{person.id}", reason="retention",
+        record(session, None, "user.anonymise", f"user:{person.id}", subject=person.id, reason="retention",
                retention_years=years, counts=result.counts)
         for kind, number in result.counts.items():
             run.counts[kind] = run.counts.get(kind, 0) + number

@@ -13,6 +13,7 @@ from ..models import Role, School, StaffGroup, User
 from ..people.accounts import NewUser, create_user
 from .fields import AccountError, clean_email, clean_extra_time, clean_name, clean_role
 from .oidc_settings import is_last_way_in
+from .sessions import end_all_sessions
 from .tokens import rotate_nonce
 
 STATUSES = ("active", "deactivated", "all")
@@ -127,6 +128,8 @@ def update_person(session: Session, user: User, details: PersonDetails, actor: U
     session.flush()
     if changes:
         record(session, actor, "user.update", f"user:{user.id}", changes=changes)
+    if "role" in changes:
+        end_all_sessions(session, user, actor, "role changed")  # what they may open changes at once
     return changes
 
 
@@ -142,6 +145,7 @@ def deactivate(session: Session, user: User, actor: User, now: datetime) -> None
     user.deactivated_at = now
     session.flush()
     record(session, actor, "user.deactivate", f"user:{user.id}", email=user.email)
+    end_all_sessions(session, user, actor, "deactivated")
 
 
 def reactivate(session: Session, user: User, actor: User) -> None:

@@ -18,8 +18,11 @@ from ..notify.mail import MailError, settings_for
 from ..people.accounts import find_by_email
 from ..people.fields import AccountError, clean_email
 from ..people.invitations import send_links
+from ..people.sessions import active_sessions
 from ..people.tokens import LinkError, LinkProblem, Purpose, lifetime, read_token, set_password
+from .forms import ConfirmForm
 from .permissions import PUBLIC, SIGNED_IN, allow
+from .sign_in_session import current_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 RESET_REQUESTS = "5 per 15 minutes"
@@ -131,7 +134,10 @@ def forgotten() -> str:
 @allow(SIGNED_IN)
 def my_account() -> str:
     """The signed-in person's own account: who they are and where they are signed in."""
-    return render_template("account/my_account.html", person=current_user)
+    this = current_session()
+    return render_template("account/my_account.html", person=current_user, form=ConfirmForm(),
+                           sessions=active_sessions(db.session, current_user, now()),
+                           this_id=this.id if this else None)
 
 
-from . import account_data  # noqa: E402,F401  (registers "Download my data")
+from . import account_data, account_sessions  # noqa: E402,F401  (register "Download my data" and ending sessions)

@@ -16,7 +16,7 @@ from .permissions import SIGNED_IN, allow
 def data_response(person: User) -> Response:
     """Audit the download and stream the ZIP of everything held about `person` (caller checked who may)."""
     moment, org = now(), OrgSettings.current(db.session).org_name
-    record(db.session, current_user, "user.export_data", f"user:{person.id}",
+    record(db.session, current_user, "user.export_data", f"user:{person.id}", subject=person.id,
            own=current_user.id == person.id)
     name = f"my-data-{moment:%Y-%m-%d}.zip" if current_user.id == person.id else \
         f"person-{person.id}-data-{moment:%Y-%m-%d}.zip"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -186,7 +187,7 @@ def export_bytes(view: View, rows: list[MatrixRow], kind: str) -> tuple[bytes, s
     return to_xlsx(title, notes, f"As at {day.isoformat()}", header, body), XLSX
 
 
-def audit_export(view: View, f: MatrixFilter, action: str, **details: object) -> None:
+def audit_export(view: View, f: MatrixFilter, action: str, **details: Any) -> None:
     """Record who took which figures away, for which school and day."""
     school_id = f.scope_school_id if f.restricted else f.school_id
     filters = "; ".join(f"{label}: {text}" for label, text in view.described())

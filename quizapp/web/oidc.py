@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..audit import record
@@ -26,6 +26,7 @@ from .forms import SignInForm
 from .main import landing_url
 from .permissions import PUBLIC, allow
 from .security import keep_changes
+from .sign_in_session import begin_session
 from .urls import safe_next
 
 bp = Blueprint("oidc", __name__)
@@ -115,8 +116,7 @@ def callback() -> Response:
     except OidcRefused as refused:
         return _refused(refused.message, refused.reason)
     next_url = pending.get("next") if pending else None
-    session.clear()  # a fresh session at sign-in defeats session fixation
-    login_user(user)
+    begin_session(user)
     session[SIGNED_IN_WITH] = {"provider": provider.key, "id_token": id_token}
     return redirect(next_url or landing_url())
 

@@ -24,6 +24,7 @@ from quizapp.models import (
     PolicyReviewAlert,
     ReminderLog,
     User,
+    UserSession,
 )
 from quizapp.people.privacy_export import ACTED_ON, SECTIONS, USER_COLUMNS
 from quizapp.people.privacy_zip import export_zip
@@ -75,7 +76,7 @@ def test_export_matches_the_database_table_by_table(app: Flask, clock: Clock) ->
         for key, column in (("identity_provider_links", OidcLink.user_id), ("attempts", Attempt.user_id),
                             ("certificates", Certificate.user_id), ("external_training", ExternalTraining.user_id),
                             ("policy_acknowledgements", PolicyAcknowledgement.user_id),
-                            ("join_requests", JoinRequest.user_id)):
+                            ("join_requests", JoinRequest.user_id), ("sessions", UserSession.user_id)):
             assert exported[key] == _ids(session, column, person.person_id) != set(), key
         answers = set(session.scalars(select(AttemptQuestion.id).join(Attempt).where(
             Attempt.user_id == person.person_id)))
@@ -89,9 +90,11 @@ def test_export_matches_the_database_table_by_table(app: Flask, clock: Clock) ->
         targets |= {f"external:{i}" for i in exported["external_training"]}
         targets |= {f"join_request:{i}" for i in exported["join_requests"]}
         audit = {event.id for event in session.scalars(select(AuditEvent))
-                 if event.actor_id == person.person_id or event.target in targets}
+                 if person.person_id in (event.actor_id, event.subject_id) or event.target in targets}
         assert exported["audit"] == audit
-        assert {e["action"] for e in sections["audit"]} >= {"auth.sign_in", "user.update", "external.reject"}
+        assert {e["action"] for e in sections["audit"]} >= {"auth.sign_in", "user.update", "external.reject",
+                                                           "person.view"}
+        assert "token_hash" not in sections["sessions"][0] and "Firefox" in sections["sessions"][0]["browser"]
         assert [row["what"] for row in sections["sign_ins"]] == ["signed in"]
         names = set(archive.namelist())
         cert = session.get(Certificate, person.certificate_id)

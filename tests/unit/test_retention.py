@@ -20,6 +20,7 @@ from quizapp.models import (
     OrgSettings,
     PolicyAcknowledgement,
     User,
+    UserSession,
 )
 from quizapp.people.erasure import FORMER_NAME
 from quizapp.people.retention import apply_retention, years_before
@@ -94,6 +95,8 @@ def _assert_anonymised(everything: Everything, first_name: str) -> None:
     assert person.full_name == FORMER_NAME and first_name not in person.email and person.email.endswith(".invalid")
     assert person.password_hash is None and person.anonymised_at is not None and person.extra_time_pct == 0
     assert db.session.scalar(select(func.count()).select_from(OidcLink).where(OidcLink.user_id == person_id)) == 0
+    assert db.session.scalar(select(func.count()).select_from(UserSession)
+                             .where(UserSession.user_id == person_id)) == 0
     assert db.session.scalar(select(func.count()).select_from(PolicyAcknowledgement)
                              .where(PolicyAcknowledgement.user_id == person_id)) == 0
     cert = db.session.get(Certificate, everything.certificate_id)

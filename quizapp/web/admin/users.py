@@ -1,4 +1,4 @@
-"""Admin screen: people (list, add, edit, deactivate, reactivate, send set-password links)."""
+"""Admin screen: people (list, add, edit, deactivate, reactivate, end sessions, send set-password links)."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,6 +13,7 @@ from ...notify.mail import settings_for
 from ...people import users as ops
 from ...people.fields import AccountError
 from ...people.invitations import SendResult, send_links
+from ...people.sessions import active_sessions, end_all_sessions
 from ...people.tokens import Purpose
 from ..forms import ConfirmForm
 from ..permissions import allow
@@ -116,7 +117,8 @@ def user_edit(user_id: int) -> str | Response:
         else:
             flash(f"Saved {person.full_name}." if changes else "Nothing changed.", "success")
             return redirect(url_for("admin.user_edit", user_id=person.id))
-    return render_template("admin/users_form.html", form=form, person=person, action_form=ConfirmForm())
+    return render_template("admin/users_form.html", form=form, person=person, action_form=ConfirmForm(),
+                           sessions=len(active_sessions(db.session, person, now())))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
@@ -146,6 +148,17 @@ def user_reactivate(user_id: int) -> Response:
             flash(exc.message, "error")
         else:
             flash(f"Reactivated {person.full_name}.", "success")
+    return redirect(url_for("admin.user_edit", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@allow(Role.ADMIN)
+def user_end_sessions(user_id: int) -> Response:
+    """Sign a person out on every browser (a lost phone, a shared computer); they can sign in again."""
+    person = _person(user_id)
+    if ConfirmForm().validate_on_submit():
+        ended = end_all_sessions(db.session, person, current_user, "ended by an admin")
+        flash(f"Ended {ended} session{'' if ended == 1 else 's'} of {person.full_name}.", "success")
     return redirect(url_for("admin.user_edit", user_id=person.id))
 
 
