@@ -10,7 +10,7 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import IO, Any
 
 from markupsafe import escape
@@ -28,11 +28,20 @@ STYLE = ("body{font-family:sans-serif;margin:2em;color:#111}table{border-collaps
          "th{background:#eee}")
 
 
+def _heading(key: str) -> str:
+    """A column heading people can read: "extra_time_pct" becomes "Extra time %"."""
+    return key.replace("_", " ").capitalize().replace("pct", "%").replace("Id", "Number", 1)
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return f"{value:%d %B %Y %H:%M} UTC"
+    if isinstance(value, date):
+        return f"{value:%d %B %Y}"
     if isinstance(value, dict | list):
         return str(escape(json.dumps(value, ensure_ascii=False, default=str)))
     return str(escape(plain(value)))
@@ -60,8 +69,8 @@ class _Writers:
         count = 0
         for row in rows:
             if count == 0:
-                self.html.write("<table><thead><tr>" + "".join(f'<th scope="col">{escape(k)}</th>' for k in row)
-                                + "</tr></thead><tbody>")
+                headings = "".join(f'<th scope="col">{escape(_heading(k))}</th>' for k in row)
+                self.html.write(f"<table><thead><tr>{headings}</tr></thead><tbody>")
             self.json.write(("" if count == 0 else ", ")
                             + json.dumps({k: plain(v) for k, v in row.items()}, ensure_ascii=False, default=str))
             self.html.write("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row.values()) + "</tr>")
