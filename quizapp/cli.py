@@ -92,11 +92,11 @@ def demo_command(if_empty: bool) -> None:
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     from .banks.commands import banks_cli
-    from .people.commands import sessions_cli
+    from .people.commands import retention_cli, sessions_cli
     from .policies.commands import policies_cli
 
-    for command in (db_cli, users_cli, attempts_cli, banks_cli, policies_cli, reminders_cli, demo_command,
-                    sessions_cli):
+    for command in (db_cli, users_cli, attempts_cli, banks_cli, policies_cli, reminders_cli, retention_cli,
+                    sessions_cli, demo_command):
         app.cli.add_command(command)
 
 

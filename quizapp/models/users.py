@@ -70,6 +70,8 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person's name, e-mail, sign-in and free text were removed (retention or "Erase now").
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Rotated whenever a password is set (or the email changes), so each invitation or reset link works once;
     # sign-ins are ended through their own records (models/sessions.py), not through this.
     auth_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8), server_default="")

@@ -44,6 +44,7 @@ class PersonDetails:
 
 
 # Someone must always be able to sign in and put things right if a provider fails.
+ERASED = "This person’s records were erased: the account cannot be changed or used again. Add them as a new person."
 LAST_ADMIN = ("This is the last active admin who can sign in with a password. Give another admin a password "
               "(outside any domain that must use a sign-in provider) first.")
 
@@ -112,6 +113,8 @@ def _check(session: Session, user: User, details: PersonDetails, actor: User) ->
 
 def update_person(session: Session, user: User, details: PersonDetails, actor: User) -> dict[str, list[Any]]:
     """Apply the edits (flush only) and audit what changed; raises AccountError naming the field."""
+    if user.anonymised_at is not None:
+        raise AccountError("email", ERASED)
     checked = _check(session, user, details, actor)
     school = _unit(session, School, details.school_id, "school")
     group = _unit(session, StaffGroup, details.staff_group_id, "staff_group")
@@ -146,9 +149,11 @@ def deactivate(session: Session, user: User, actor: User, now: datetime) -> None
 
 
 def reactivate(session: Session, user: User, actor: User) -> None:
-    """Let a deactivated person sign in again."""
+    """Let a deactivated person sign in again (never one whose records were erased)."""
     if user.active:
         return
+    if user.anonymised_at is not None:
+        raise AccountError("active", ERASED)
     user.active = True
     user.deactivated_at = None
     session.flush()

@@ -140,4 +140,4 @@ def my_account() -> str:
                            this_id=this.id if this else None)
 
 
-from . import account_sessions  # noqa: E402,F401  (registers the routes that end sessions)
+from . import account_data, account_sessions  # noqa: E402,F401  (register "Download my data" and ending sessions)

@@ -24,7 +24,7 @@ from .certificate_helpers import certify
 VALID = {"org_name": "Riverside Primary School", "signatory_name": "Gwenllïan Ŵyn",
          "signatory_role": "Designated Safeguarding Lead", "certificate_prefix": "RPS", "due_soon_days": "45",
          "update_days": "30", "session_idle_minutes": "120", "session_max_hours": "12",
-         "data_protection_contact": ""}
+         "data_protection_contact": "", "retention_years": "6", "keep_verifiable": "y"}
 
 
 def image(fmt: str = "PNG", size: tuple[int, int] = (300, 100), noise: bool = False) -> bytes:

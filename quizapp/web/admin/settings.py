@@ -17,16 +17,18 @@ from ...audit import record
 from ...certificates.logo import MAX_LOGO_BYTES, LogoRefused, check_logo
 from ...extensions import db
 from ...models import OrgSettings, Role
-from ...models.settings import DEFAULT_IDLE_MINUTES, DEFAULT_MAX_HOURS, IDLE_MINUTES, MAX_HOURS
+from ...models.settings import DEFAULT_IDLE_MINUTES, DEFAULT_MAX_HOURS, IDLE_MINUTES, MAX_HOURS, RETENTION_YEARS_MAX
 from ...people.fields import has_control
 from ..permissions import allow
 from . import bp
 
 TEXT_FIELDS = ("org_name", "signatory_name", "signatory_role", "certificate_prefix", "due_soon_days", "update_days",
-               "session_idle_minutes", "session_max_hours", "data_protection_contact")
+               "session_idle_minutes", "session_max_hours", "data_protection_contact", "retention_years",
+               "keep_verifiable")
 DAYS_MESSAGE = "Enter a whole number of days from 1 to 365."
 IDLE_MESSAGE = f"Enter a whole number of minutes from {IDLE_MINUTES[0]} to {IDLE_MINUTES[1]}."
 MAX_MESSAGE = f"Enter a whole number of hours from {MAX_HOURS[0]} to {MAX_HOURS[1]}."
+YEARS_MESSAGE = f"Enter a whole number of years from 1 to {RETENTION_YEARS_MAX}."
 
 
 def _strip(value: str | None) -> str | None:
@@ -64,6 +66,9 @@ class SettingsForm(FlaskForm):
             InputRequired(message=MAX_MESSAGE), NumberRange(min=MAX_HOURS[0], max=MAX_HOURS[1], message=MAX_MESSAGE)])
     data_protection_contact = StringField("Data protection contact", filters=[_strip], validators=[
         Length(max=300, message="Keep the data protection contact to 300 characters.")])
+    retention_years = IntegerField("Years to keep a leaver’s records", default=6, validators=[
+        InputRequired(message=YEARS_MESSAGE), NumberRange(min=1, max=RETENTION_YEARS_MAX, message=YEARS_MESSAGE)])
+    keep_verifiable = BooleanField("Keep certificates verifiable after a leaver’s records are removed", default=True)
     logo_bytes: bytes | None = None
     logo_mime: str | None = None
 

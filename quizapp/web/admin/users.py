@@ -145,8 +145,12 @@ def user_reactivate(user_id: int) -> Response:
     """Let a deactivated person sign in again."""
     person = _person(user_id)
     if ConfirmForm().validate_on_submit():
-        ops.reactivate(db.session, person, current_user)
-        flash(f"Reactivated {person.full_name}.", "success")
+        try:
+            ops.reactivate(db.session, person, current_user)
+        except AccountError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"Reactivated {person.full_name}.", "success")
     return redirect(url_for("admin.user_edit", user_id=person.id))
 
 
