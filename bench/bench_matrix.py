@@ -1,7 +1,7 @@
 """Compliance dashboard (summary + 50-row matrix page) at 50 and at 5,000 staff: time per page and SQL statements.
 
 Usage: .venv/bin/python bench/bench_matrix.py [--runs 9] [--database-url postgresql://postgres@127.0.0.1:5432/test]
-                                              [--proposed-index]
+                                              [--proposed-index] [--policies 3] [--material-edition]
 
 Each size gets its own throw-away database: a temporary SQLite file by default, or, with --database-url, a new
 database created on that PostgreSQL server and dropped afterwards. Data is bulk-inserted with executemany:
@@ -9,6 +9,8 @@ database created on that PostgreSQL server and dropped afterwards. Data is bulk-
 years (200,000 at 5,000 staff), a certificate for every pass (some lapsed, some revoked), and a few quizzes running.
 Pages are fetched through the Flask test client signed in as an admin, so routing, queries and templates all count.
 --proposed-index adds the certificate index suggested in bench/README.md (not in the migrations yet) before timing.
+--policies N adds N policies in effect for two months (the last one for one staff group only, the others for all
+staff), each acknowledged by about 70 % of those who must read it, so they count in the matrix and its figures.
 """
 from __future__ import annotations
 
@@ -32,7 +34,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from quizapp import create_app
 from quizapp.certificates.issue import add_months
 from quizapp.migrate import upgrade
-from quizapp.models import Attempt, Certificate, Course, CourseRequirement, School, StaffGroup, User
+from quizapp.models import (
+    Attempt,
+    BankEdition,
+    Certificate,
+    Course,
+    CourseBank,
+    CourseRequirement,
+    Policy,
+    PolicyAcknowledgement,
+    PolicyRequirement,
+    PolicyVersion,
+    QuestionBank,
+    School,
+    StaffGroup,
+    User,
+)
 from quizapp.people.accounts import hash_password
 from tests.dbs import scratch_database
 
@@ -106,7 +123,37 @@ def _history(people: list[dict[str, Any]], rng: random.Random) -> tuple[list[dic
     return attempts, certificates
 
 
-def seed(url: str, staff: int, proposed_index: bool, seed_value: int = 2026) -> dict[str, int]:
+def _policies(count: int, people: list[dict[str, Any]], rng: random.Random) -> dict[Any, list[dict[str, Any]]]:
+    """Rows for `count` policies with one version each and about 70 % of their readers' acknowledgements."""
+    effective = (NOW - timedelta(days=60)).date()
+    policies = [{"id": p + 1, "title": f"Policy {p + 1:02d}", "owner": "Head", "all_staff": p < count - 1,
+                 "days_to_acknowledge": 14, "review_by": (NOW + timedelta(days=300)).date(), "created_at": NOW}
+                for p in range(count)]
+    versions = [{"id": p + 1, "policy_id": p + 1, "number": 1, "basis_number": 1, "label": "1.0",
+                 "effective_on": effective, "kind": "markdown", "markdown": "# Read me", "sha256": "0" * 64,
+                 "size": 9, "material": True, "note": "", "published_at": NOW - timedelta(days=61)}
+                for p in range(count)]
+    acks = [{"user_id": person["id"], "version_id": p["id"], "sha256": "0" * 64,
+             "at": NOW - timedelta(days=rng.randint(1, 59))}
+            for p in policies for person in people
+            if (p["all_staff"] or person["staff_group_id"] == 1) and rng.random() < 0.7]
+    return {Policy: policies, PolicyVersion: versions, PolicyAcknowledgement: acks,
+            PolicyRequirement: [{"policy_id": count, "staff_group_id": 1}] if count else []}
+
+
+def _material_edition(conn: Any) -> None:
+    """One bank behind the four courses everyone holds, and a material edition of it ten days ago: the worst case,
+    where most current passes owe an update quiz."""
+    conn.execute(insert(QuestionBank), [{"id": 1, "slug": "bench", "title": "Bench bank", "edition": "2026-11",
+                                         "imported_at": NOW, "created_at": NOW}])
+    conn.execute(insert(CourseBank), [{"course_id": c + 1, "bank_id": 1, "question_count": 1} for c in range(4)])
+    conn.execute(insert(BankEdition), [{"bank_id": 1, "edition": "2026-11", "material": True, "what_changed": "Bench.",
+                                        "question_ids": [], "imported_at": NOW - timedelta(days=10),
+                                        "update_required_by": (NOW + timedelta(days=20)).date()}])
+
+
+def seed(url: str, staff: int, proposed_index: bool, seed_value: int = 2026, policies: int = 0,
+         edition: bool = False) -> dict[str, int]:
     """Migrate a fresh database and bulk-insert the data set; returns the row counts."""
     rng = random.Random(seed_value)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
@@ -122,13 +169,17 @@ def seed(url: str, staff: int, proposed_index: bool, seed_value: int = 2026) -> 
                                        "created_at": NOW} for c in range(12)])
         conn.execute(insert(CourseRequirement), [{"course_id": c + 1, "staff_group_id": g + 1}
                                                  for c, groups in REQUIRED.items() for g in groups])
-        for table, rows in ((User, people), (Attempt, attempts), (Certificate, certificates)):
+        for table, rows in ((User, people), (Attempt, attempts), (Certificate, certificates),
+                            *_policies(policies, people, rng).items()):
             for chunk in _chunks(rows):
                 conn.execute(insert(table), chunk)
         if proposed_index:
             conn.execute(text(PROPOSED_INDEX))
+        if edition:
+            _material_edition(conn)
         if engine.dialect.name == "postgresql":  # explicit ids were given: move the sequences past them
-            for table in ("user_account", "attempt", "certificate", "school", "staff_group", "course"):
+            for table in ("user_account", "attempt", "certificate", "school", "staff_group", "course", "policy",
+                          "policy_version"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT MAX(id) FROM {table}))"))
         else:
@@ -178,8 +229,13 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server URL; default: SQLite files")
     parser.add_argument("--sizes", default="50,5000")
     parser.add_argument("--proposed-index", action="store_true", help="add the suggested certificate index")
+    parser.add_argument("--policies", type=int, default=0, help="policies to add, counted beside the courses")
+    parser.add_argument("--material-edition", action="store_true",
+                        help="a material edition of the bank behind four courses: most passes owe an update")
     args = parser.parse_args()
-    backend = ("PostgreSQL" if args.database_url else "SQLite") + (" + index" if args.proposed_index else "")
+    backend = ("PostgreSQL" if args.database_url else "SQLite") + (" + index" if args.proposed_index else "") + (
+        f" + {args.policies} policies" if args.policies else "")
+    backend += " + material edition" if args.material_edition else ""
     print(f"{backend}, Python {platform.python_version()}, {args.runs} runs per page, median\n")
     print(f"| {backend} | staff | attempts | certificates | page | ms (median) | ms (fastest) | statements |")
     print("|---|---:|---:|---:|---|---:|---:|---:|")
@@ -187,7 +243,7 @@ def main() -> None:
         for staff in (int(s) for s in args.sizes.split(",")):
             with database(args.database_url, Path(tmp)) as url:
                 started = time.perf_counter()
-                counts = seed(url, staff, args.proposed_index)
+                counts = seed(url, staff, args.proposed_index, policies=args.policies, edition=args.material_edition)
                 seeded = time.perf_counter() - started
                 for label, (median, fastest, statements) in measure(url, args.runs).items():
                     print(f"| | {counts['staff']:,} | {counts['attempts']:,} | {counts['certificates']:,} | {label} "

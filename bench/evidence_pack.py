@@ -3,7 +3,8 @@
 Usage: .venv/bin/python bench/evidence_pack.py [-n 1000] [--keep DIR]
 Builds a temporary SQLite database with n staff in one school, three courses required of their group, one
 certificate each issued the real way (issue_for renders and stores the PDF) and, for every fourth person,
-approved training done elsewhere mapped to another course with a PDF as evidence. Then, in a fresh process,
+approved training done elsewhere mapped to another course with a PDF as evidence, and three policies for all
+staff, two of which four in five people acknowledged (so most have a receipts PDF). Then, in a fresh process,
 signs in as the school's DSL and streams /dsl/evidence-pack.zip through the Flask test client chunk by chunk
 into a file, as a server would, and reports the time, the ZIP's size and the process's peak RSS (the high-water
 mark is reset after signing in, so scrypt's 32 MB does not count). The archive is checked afterwards.
@@ -35,8 +36,11 @@ from quizapp import create_app
 from quizapp.certificates.issue import issue_for
 from quizapp.extensions import db
 from quizapp.migrate import upgrade
-from quizapp.models import Attempt, Course, CourseRequirement, School, StaffGroup, User
+from quizapp.models import Attempt, Course, CourseRequirement, Policy, School, StaffGroup, User
 from quizapp.people.accounts import hash_password
+from quizapp.policies.acknowledge import acknowledge
+from quizapp.policies.documents import check_markdown
+from quizapp.policies.publish import PolicyInput, VersionInput, create_policy
 from quizapp.training.evidence import check_evidence
 from quizapp.training.records import TrainingDetails, approve, record_training, store_evidence
 
@@ -45,6 +49,7 @@ CONFIG = {"TESTING": True, "SECRET_KEY": "bench-only-secret", "WTF_CSRF_ENABLED"
 PASSWORD = "bench password 2026"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TITLES = ("Safeguarding children: annual refresher", "Prevent duty", "Online safety for staff")
+POLICIES = ("Child protection policy", "Staff code of conduct", "Keeping Children Safe in Education: Part one")
 
 
 def _pdf(text: str) -> bytes:
@@ -62,8 +67,16 @@ def _attempt(user: User, course: Course, when: datetime) -> Attempt:
                    time_limit_seconds=600, pass_mark_pct=80, score_pct=90, correct_count=9, passed=True)
 
 
+def _policies(s, by: User) -> list[Policy]:
+    """Three policies for all staff, in effect for two months."""
+    effective = NOW.date() - timedelta(days=60)
+    return [create_policy(s, PolicyInput(title, "Headteacher", True, 14, NOW.date() + timedelta(days=300)),
+                          VersionInput("1.0", effective, check_markdown(f"# {title}\n\nRead it all.\n")), by,
+                          NOW - timedelta(days=61)) for title in POLICIES]
+
+
 def _person(s, rng: random.Random, i: int, school: School, group: StaffGroup, courses: list[Course],
-            dsl: User) -> None:
+            dsl: User, policies: list[Policy]) -> None:
     user = User(email=f"person{i}@bench.example", first_name=rng.choice(FIRST), last_name=rng.choice(LAST),
                 role="staff", school=school, staff_group=group, created_at=NOW - timedelta(days=400))
     s.add(user)
@@ -72,6 +85,10 @@ def _person(s, rng: random.Random, i: int, school: School, group: StaffGroup, co
     s.add(attempt)
     s.flush()
     issue_for(s, attempt, attempt.finished_at, "https://training.example/")
+    if i % 5:
+        for policy in policies[:2]:
+            version = policy.versions[0]
+            acknowledge(s, user, version, version.sha256, NOW - timedelta(days=1 + i % 50))
     if i % 4 == 0:
         evidence = store_evidence(s, check_evidence(_pdf(f"Attendance {i}"), "certificate.pdf"), user, NOW)
         details = TrainingDetails("County Level 2 safeguarding", "County council", NOW.date() - timedelta(days=30),
@@ -94,9 +111,10 @@ def build(url: str, count: int) -> None:
         s.add_all([school, group, dsl, *courses])
         s.flush()
         s.add_all([CourseRequirement(course_id=c.id, staff_group_id=group.id) for c in courses])
+        policies = _policies(s, dsl)
         started = time.perf_counter()
         for i in range(count):
-            _person(s, rng, i, school, group, courses, dsl)
+            _person(s, rng, i, school, group, courses, dsl, policies)
             if i % 100 == 99:
                 s.commit()
         s.commit()

@@ -93,10 +93,11 @@ def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     from .banks.commands import banks_cli
     from .jobs.worker import worker_command
+    from .people.commands import retention_cli, sessions_cli
     from .policies.commands import policies_cli
 
-    for command in (db_cli, users_cli, attempts_cli, banks_cli, policies_cli, reminders_cli, demo_command,
-                    worker_command):
+    for command in (db_cli, users_cli, attempts_cli, banks_cli, policies_cli, reminders_cli, retention_cli,
+                    sessions_cli, demo_command, worker_command):
         app.cli.add_command(command)
 
 

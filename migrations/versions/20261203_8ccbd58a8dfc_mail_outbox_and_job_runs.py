@@ -1,7 +1,7 @@
 """the mail outbox (messages and their batches, state CHECKed) and job runs (one per periodic job and period)
 
 Revision ID: 8ccbd58a8dfc
-Revises: db3b950e2725
+Revises: a9c41e7d2b63
 Create Date: 2026-12-03 12:53:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import quizapp.db
 
 revision = '8ccbd58a8dfc'
-down_revision = 'db3b950e2725'
+down_revision = 'a9c41e7d2b63'
 branch_labels = None
 depends_on = None
 

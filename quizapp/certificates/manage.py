@@ -46,6 +46,8 @@ def revoke(session: Session, cert: Certificate, actor: User, reason: str, now: d
 
 def reissue_refusal(cert: Certificate) -> str | None:
     """Why this certificate cannot be reissued, or None if it can."""
+    if cert.user.anonymised_at is not None:
+        return "The holder’s records have been erased, so this certificate cannot be reissued."
     if cert.revoked_at is not None:
         return "A revoked certificate cannot be reissued."
     if cert.superseded_at is not None:

@@ -22,7 +22,11 @@ _NEVER_A_CODE = "!" * 32
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the public may learn about a certificate: nothing more personal than name and course."""
+    """What the public may learn about a certificate: nothing more personal than name and course.
+
+    Once the holder is anonymised the name is gone: `former_staff` says so, and `verifiable` is False when the
+    school chose not to keep such certificates verifiable (then nothing but the number is shown).
+    """
 
     number: str
     holder_name: str
@@ -32,6 +36,8 @@ class Verdict:
     status: str
     revoked_on: date | None
     superseded_on: date | None
+    former_staff: bool = False
+    verifiable: bool = True
 
 
 def clean_code(raw: str) -> str:
@@ -74,9 +80,11 @@ def _day(moment: datetime | None) -> date | None:
     return None if moment is None else moment.date()
 
 
-def verdict(cert: Certificate, today: date) -> Verdict:
-    """The public facts about a certificate and its status today."""
-    return Verdict(number=cert.number, holder_name=cert.holder_name, course_title=cert.course_title,
-                   issued_on=cert.issued_at.date(), valid_until=cert.valid_until,
+def verdict(cert: Certificate, today: date, keep_verifiable: bool = True) -> Verdict:
+    """The public facts about a certificate and its status today (no name once the holder is anonymised)."""
+    former = cert.user.anonymised_at is not None
+    return Verdict(number=cert.number, holder_name="" if former else cert.holder_name,
+                   course_title=cert.course_title, issued_on=cert.issued_at.date(), valid_until=cert.valid_until,
                    status=certificate_status(cert, today), revoked_on=_day(cert.revoked_at),
-                   superseded_on=_day(cert.superseded_at))
+                   superseded_on=_day(cert.superseded_at), former_staff=former,
+                   verifiable=keep_verifiable or not former)

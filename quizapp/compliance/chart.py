@@ -1,4 +1,6 @@
-"""Geometry for the server-rendered bar chart: one stacked bar per course, drawn by the template as SVG."""
+"""Geometry for the server-rendered bar chart: one stacked bar per course, then one per required policy (its
+places in the course buckets: Acknowledged as Compliant, Due as Not started, Overdue as Expired), drawn by the
+template as SVG."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -50,6 +52,13 @@ def caption(title: str, tally: Tally) -> str:
     return f"{title}: {tally.pct} % covered ({tally.covered} of {tally.total})"
 
 
+def policy_caption(title: str, tally: Tally) -> str:
+    """"Child protection policy (policy): 80 % acknowledged (4 of 5)", or a note that there is nothing to read."""
+    if tally.pct is None:
+        return f"{title} (policy): no one in view has a version of it to read"
+    return f"{title} (policy): {tally.pct} % acknowledged ({tally.covered} of {tally.total})"
+
+
 def segments(tally: Tally, width: int = WIDTH) -> list[Segment]:
     """Stacked runs, covered statuses first, widths proportional to the counts."""
     runs, x = [], 0.0
@@ -62,8 +71,11 @@ def segments(tally: Tally, width: int = WIDTH) -> list[Segment]:
     return runs
 
 
-def bar_chart(lines: Sequence[tuple[str, Tally]], width: int = WIDTH) -> Chart:
-    """Lay out one bar per (title, tally)."""
-    bars = [Bar(caption(title, tally), i * ROW + 14, i * ROW + LABEL_GAP, segments(tally, width))
-            for i, (title, tally) in enumerate(lines)]
+def bar_chart(lines: Sequence[tuple[str, Tally]], policies: Sequence[tuple[str, Tally]] = (),
+              width: int = WIDTH) -> Chart:
+    """Lay out one bar per course's (title, tally), then one per policy's."""
+    captions = [caption(title, tally) for title, tally in lines] + [policy_caption(t, tally) for t, tally in policies]
+    tallies = [tally for _, tally in [*lines, *policies]]
+    bars = [Bar(text, i * ROW + 14, i * ROW + LABEL_GAP, segments(tally, width))
+            for i, (text, tally) in enumerate(zip(captions, tallies, strict=True))]
     return Chart(width, max(ROW, len(bars) * ROW), bars)

@@ -1,4 +1,5 @@
-"""CSV and XLSX exports of the matrix, safe to open in a spreadsheet.
+"""CSV and XLSX exports of the matrix, safe to open in a spreadsheet: the one path the DSL's downloads and the
+evidence pack share.
 
 Any text cell beginning with = + - @, a tab or a carriage return is prefixed with a single quote, as OWASP
 recommends against formula injection; names and course titles come from people, not from us.
@@ -10,7 +11,8 @@ import io
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -23,6 +25,40 @@ from .matrix import MatrixRow
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PERSON_COLUMNS = ["Last name", "First name", "Email", "School", "Staff group"]
 Value = str | date | None
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class ExportAbout:
+    """What an export says about itself: whose figures, which day and filters, who took it and when."""
+
+    scope: str
+    day: date
+    filters: str
+    made_by: str
+    stamp: datetime
+
+    @property
+    def title(self) -> str:
+        """The workbook's title line."""
+        return f"Safeguarding training compliance as at {self.day.day} {self.day:%B %Y}: {self.scope}"
+
+    def notes(self, with_policies: bool) -> str:
+        """The workbook's notes line: the filters, what "covered" means, and who exported it when."""
+        covered = "Covered means Compliant or Due soon" + ("; a policy counts once the version in effect is "
+                                                           "acknowledged" if with_policies else "")
+        return (f"{self.filters}. Requirements as currently set. {covered}. Exported {self.stamp.day} "
+                f"{self.stamp:%B %Y, %H:%M} UTC by {self.made_by}.")
+
+
+def export_bytes(kind: str, rows: Sequence[MatrixRow], courses: Sequence[Course], policies: Sequence[Policy],
+                 about: ExportAbout) -> tuple[bytes, str]:
+    """The CSV ("csv") or XLSX export of the rows, courses then policies, with its MIME type."""
+    header, body = table(rows, courses, policies)
+    if kind == "csv":
+        return to_csv(header, body), CSV
+    return to_xlsx(about.title, about.notes(bool(policies)), f"As at {about.day.isoformat()}", header, body), XLSX
 
 
 def neutralise(value: Value) -> Value:

@@ -3,7 +3,8 @@
 A page costs a fixed number of queries whatever the number of staff, attempts or certificates: the people on
 the page, the certificates they hold and the quizzes they had running, plus the summary's statement, which also
 picks the page's people and counts them (see summary.py), and the requirements. Status filters and status
-sorting run in SQL, through one join on each person's standing (`cells.standing`).
+sorting run in SQL, through one join on each person's standing (`cells.standing`), which counts required
+policies beside the courses when the requirements carry the policy book (see policy_cells.py).
 """
 from __future__ import annotations
 
@@ -29,11 +30,13 @@ from sqlalchemy.orm import Session
 
 from ..models import Course, Policy, School, StaffGroup, User
 from ..policies.standing import PolicyCell
-from .asat import AsAt, UserIds, held_certificates, present, running_attempts
+from .asat import AsAt, UserIds, present, running_attempts
 from .cells import URGENCY, population, required_cells, standing
 from .external import external_cover, later
+from .policy_cells import counted_terms
 from .requirements import Requirements
 from .status import LABELS, TAGS, Status, status_for
+from .updates import held_cover, update_by_for
 
 PAGE_SIZE = 50
 PERSON_COLUMNS = (User.id, User.first_name, User.last_name, User.email, User.staff_group_id,
@@ -76,6 +79,7 @@ class Cell:
     status: Status
     valid_until: date | None
     external: bool = False  # the cover that decides is approved training done elsewhere, not a certificate
+    update_by: date | None = None  # the deadline of an update quiz the pass owes after a material bank edition
 
     @property
     def label(self) -> str:
@@ -84,7 +88,11 @@ class Cell:
 
     @property
     def described(self) -> str:
-        """The label, saying when the cover is training done elsewhere: "Compliant (external)"."""
+        """The label with what decides it: "Compliant (external)", "Update required by 2 January 2027"."""
+        if self.status in (Status.UPDATE_REQUIRED, Status.UPDATE_OVERDUE) and self.update_by:
+            word = "by" if self.status is Status.UPDATE_REQUIRED else "since"
+            day = self.update_by if self.status is Status.UPDATE_REQUIRED else self.update_by + timedelta(days=1)
+            return f"{self.label} {word} {day.day} {day:%B %Y}"
         return f"{self.label} (external)" if self.external else self.label
 
     @property
@@ -171,7 +179,8 @@ def base_conditions(f: MatrixFilter, when: AsAt, reqs: Requirements) -> list[Col
 def _standing(f: MatrixFilter, when: AsAt, reqs: Requirements) -> Subquery | None:
     if not f.status and f.sort_course_id is None:
         return None
-    cells = required_cells(when, base_conditions(f, when, reqs), f.course_id, f.narrow).subquery("cells")
+    cells = required_cells(when, base_conditions(f, when, reqs), f.course_id, f.narrow,
+                           counted_terms(f.course_id, reqs.book, when)).subquery("cells")
     return standing(cells, f.status, f.sort_course_id).subquery("standing")
 
 
@@ -226,7 +235,7 @@ def page_slice(f: MatrixFilter, conds: Sequence[ColumnElement[bool]], st: FromCl
 def build_rows(session: Session, people: Sequence[PersonRow], columns: Sequence[Course], reqs: Requirements,
                when: AsAt, user_ids: UserIds | None) -> list[MatrixRow]:
     """Cells in three queries (certificates, training elsewhere, quizzes running), ruled by `status_for`."""
-    held = {(u, c): v for u, c, v in session.execute(held_certificates(when, user_ids))}
+    held = {(u, c): (v, by) for u, c, v, by in session.execute(held_cover(when, user_ids))}
     elsewhere = {(u, c): v for u, c, v in session.execute(external_cover(when.cutoff, user_ids))}
     running = {(u, c) for u, c in session.execute(running_attempts(when, user_ids))}
     rows = []
@@ -237,9 +246,11 @@ def build_rows(session: Session, people: Sequence[PersonRow], columns: Sequence[
             if not reqs.required(p.staff_group_id, course.id):
                 cells.append(Cell(course.id, Status.NOT_REQUIRED, None))
                 continue
-            valid_until, external = later(held.get(key), elsewhere.get(key))
-            status = status_for(valid_until, key in running, when.day, when.due_soon_days)
-            cells.append(Cell(course.id, status, valid_until, external))
+            certificate, owed = held.get(key, (None, None))
+            valid_until, external = later(certificate, elsewhere.get(key))
+            update_by = update_by_for(certificate, elsewhere.get(key), owed)
+            status = status_for(valid_until, key in running, when.day, when.due_soon_days, update_by=update_by)
+            cells.append(Cell(course.id, status, valid_until, external, update_by))
         rows.append(MatrixRow(p.id, p.first_name, p.last_name, p.email, p.school or "", p.group or "",
                               tuple(cells), p.staff_group_id))
     return rows

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import Attempt, AttemptState, Certificate, Course, User
+from ..models import Attempt, AttemptPurpose, AttemptState, Certificate, Course, User
 from .asat import AsAt
 from .matrix import Cell, build_rows
 from .requirements import Requirements
@@ -67,10 +67,11 @@ def history(person: User, attempts: list[Attempt], certificates: list[Certificat
     if person.deactivated_at:
         events.append(Event(person.deactivated_at, "Account deactivated"))
     for a in attempts:
-        events.append(Event(a.started_at, f"Started the {a.course.title} quiz"))
+        quiz = "update quiz" if a.purpose == AttemptPurpose.UPDATE.value else "quiz"
+        events.append(Event(a.started_at, f"Started the {a.course.title} {quiz}"))
         if a.finished_at and a.state == AttemptState.FINISHED.value:
             outcome = "passed" if a.passed else "did not pass"
-            events.append(Event(a.finished_at, f"Finished the {a.course.title} quiz: {a.score_pct} %, {outcome}"))
+            events.append(Event(a.finished_at, f"Finished the {a.course.title} {quiz}: {a.score_pct} %, {outcome}"))
     for c in certificates:
         events.append(Event(c.issued_at, f"Certificate {c.number} issued for {c.course_title}"))
         if c.superseded_at:

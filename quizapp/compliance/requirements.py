@@ -1,12 +1,14 @@
-"""Which staff groups must hold which courses: read once per request, as currently set (there is no history)."""
+"""Which staff groups must hold which courses (and, when loaded, read which policies): read once per request, as
+currently set (there is no history)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Course, CourseRequirement
+from ..policies.standing import PolicyBook, load_book
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,8 @@ class Requirements:
 
     courses: tuple[Course, ...]
     pairs: frozenset[tuple[int, int]]  # (staff_group_id, course_id)
+    # The policies to read, when the caller counts them beside the courses (the matrix, summary and exports do).
+    book: PolicyBook | None = None
 
     def required(self, group_id: int | None, course_id: int) -> bool:
         """Whether the course is required of the group."""
@@ -36,3 +40,8 @@ def load_requirements(session: Session) -> Requirements:
                            .where(Course.active.is_(True)).order_by(Course.title, Course.id)).all()
     courses = tuple({course.id: course for course, _ in rows}.values())
     return Requirements(courses, frozenset((group_id, course.id) for course, group_id in rows))
+
+
+def load_all_requirements(session: Session) -> Requirements:
+    """The courses (one query) and the policy book (three): everything the matrix counts."""
+    return replace(load_requirements(session), book=load_book(session))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..db import utcnow
 from ..models import OrgSettings, Role, School, StaffGroup, User
 from ..people.accounts import hash_password
+from .external import seed_external
 from .history import seed_history
 from .policies import seed_policies
 
@@ -110,6 +111,7 @@ def seed_demo(session: Session, instance_path: str, *, if_empty: bool, productio
     session.flush()
     seed_history(session, now or utcnow(), base_url)
     seed_policies(session, now or utcnow())
+    seed_external(session, now or utcnow())
     text = _credentials_text(password)
     _save_credentials(path, text)
     return "Demo school seeded.\n" + text

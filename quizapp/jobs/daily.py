@@ -1,6 +1,6 @@
 """The daily jobs, run once a day at QUIZAPP_REMINDER_HOUR (UK time) by whichever consumer gets there first.
 
-Adding one is one function here:
+Adding one is one function here, such as the retention run below:
 
     @daily("retention")
     def retention(session: Session, moment: datetime) -> str:
@@ -60,6 +60,23 @@ def review_alerts(session: Session, moment: datetime) -> str:
 
     return " ".join((send_policy_review_alerts(session, moment).describe(),
                      send_bank_review_alerts(session, moment).describe()))
+
+
+@daily("retention")
+def retention(session: Session, moment: datetime) -> str:
+    """Anonymise everyone deactivated longer ago than the retention setting (idempotent)."""
+    from ..people.retention import apply_retention
+
+    return apply_retention(session, moment).describe()
+
+
+@daily("sessions purge")
+def sessions_purge(session: Session, moment: datetime) -> str:
+    """Delete sign-in sessions that have run out (they are refused anyway)."""
+    from ..people.sessions import purge_expired
+
+    count = purge_expired(session, moment)
+    return f"Deleted {count} ended session{'' if count == 1 else 's'}."
 
 
 @daily("tidy the outbox")

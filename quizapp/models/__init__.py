@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models; importing this package registers every table on Base.metadata."""
 from ..db import Base
-from .attempts import Attempt, AttemptQuestion, AttemptState, FinishReason
+from .attempts import Attempt, AttemptPurpose, AttemptQuestion, AttemptState, FinishReason
 from .audit import AuditEvent
 from .bank_reviews import BankEdition, BankReviewAlert
 from .banks import Question, QuestionBank, QuestionImage, QuestionType
@@ -19,11 +19,13 @@ from .policies import (
     PolicyVersion,
 )
 from .reminders import ReminderLog
+from .sessions import UserSession
 from .settings import OrgSettings
 from .users import Role, School, StaffGroup, User
 
 __all__ = [
     "Attempt",
+    "AttemptPurpose",
     "AttemptQuestion",
     "AttemptState",
     "AuditEvent",
@@ -64,4 +66,5 @@ __all__ = [
     "School",
     "StaffGroup",
     "User",
+    "UserSession",
 ]

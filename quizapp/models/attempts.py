@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime
+from .bank_reviews import BankEdition
 from .banks import Question
 from .courses import Course
 from .users import User
@@ -34,6 +35,13 @@ class FinishReason(enum.StrEnum):
 STATE_VALUES = ", ".join(f"'{s.value}'" for s in AttemptState)
 
 
+class AttemptPurpose(enum.StrEnum):
+    """What an attempt is for: the course's full quiz, or the short update quiz after a material bank edition."""
+
+    COURSE = "course"
+    UPDATE = "update"
+
+
 class Attempt(Base):
     """One sitting of a course's quiz, with its server-owned deadline."""
 
@@ -42,11 +50,15 @@ class Attempt(Base):
         CheckConstraint(f"state IN ({STATE_VALUES})", name="state_valid"),
         CheckConstraint("score_pct IS NULL OR (score_pct BETWEEN 0 AND 100)", name="score_range"),
         CheckConstraint("deadline_at > started_at", name="deadline_after_start"),
+        CheckConstraint("(purpose = 'course' AND edition_id IS NULL) "
+                        "OR (purpose = 'update' AND edition_id IS NOT NULL)", name="purpose_valid"),
         # One attempt in progress per person per course, enforced by the database itself.
         Index("uq_attempt_one_in_progress", "user_id", "course_id", unique=True,
               sqlite_where=text("state = 'in_progress'"), postgresql_where=text("state = 'in_progress'")),
         Index("ix_attempt_user_course_started", "user_id", "course_id", "started_at"),
         Index("ix_attempt_state_deadline", "state", "deadline_at"),
+        # "Has this person passed the update for this edition?" is asked for every current pass.
+        Index("ix_attempt_edition_user", "edition_id", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,9 +75,14 @@ class Attempt(Base):
     score_pct: Mapped[int | None] = mapped_column(Integer)
     correct_count: Mapped[int | None] = mapped_column(Integer)
     passed: Mapped[bool | None] = mapped_column(Boolean)
+    # An update attempt draws only an edition's changed and added questions and never issues a certificate.
+    purpose: Mapped[str] = mapped_column(String(8), default=AttemptPurpose.COURSE.value,
+                                         server_default=AttemptPurpose.COURSE.value)
+    edition_id: Mapped[int | None] = mapped_column(ForeignKey("bank_edition.id"))
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()
+    edition: Mapped[BankEdition | None] = relationship()
     questions: Mapped[list[AttemptQuestion]] = relationship(
         back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan"
     )

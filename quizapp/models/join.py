@@ -51,12 +51,14 @@ JOIN_STATE_VALUES = ", ".join(f"'{state.value}'" for state in JoinState)
 
 
 class JoinRequest(Base):
-    """Someone who opened a join link: their name, e-mail and chosen password, until a DSL decides."""
+    """Someone who opened a join link: their name, e-mail and chosen password (or provider account), until a DSL
+    decides."""
 
     __tablename__ = "join_request"
     __table_args__ = (
         CheckConstraint(f"state IN ({JOIN_STATE_VALUES})", name="state_valid"),
         CheckConstraint("email = lower(email)", name="email_lower"),
+        CheckConstraint("(oidc_issuer IS NULL) = (oidc_subject IS NULL)", name="provider_whole"),
         # One waiting request per e-mail, so a link cannot be used to flood a DSL with the same person.
         Index("uq_join_request_waiting_email", "email", unique=True,
               sqlite_where=text("state = 'waiting'"), postgresql_where=text("state = 'waiting'")),
@@ -68,6 +70,9 @@ class JoinRequest(Base):
     first_name: Mapped[str] = mapped_column(String(NAME_MAX))
     last_name: Mapped[str] = mapped_column(String(NAME_MAX))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Set instead of a password when the newcomer joined with a sign-in provider: approval links that account.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(10), default=JoinState.WAITING.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

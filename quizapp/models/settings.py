@@ -1,22 +1,33 @@
 """Organisation settings used on certificates and in reminders (a single row)."""
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Integer, LargeBinary, String
+from sqlalchemy import Boolean, CheckConstraint, Integer, LargeBinary, String, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base
 
+RETENTION_YEARS_MAX = 50
+# Bounds of the session limits (form, table CHECK and tests read them here): 5 minutes to a day idle, and
+# 1 hour to a week in all.
+IDLE_MINUTES = (5, 1440)
+MAX_HOURS = (1, 168)
+DEFAULT_IDLE_MINUTES = 120
+DEFAULT_MAX_HOURS = 12
+
 
 class OrgSettings(Base):
-    """Name, logo, signatory, certificate number prefix and the "due soon" window."""
+    """Name, logo, signatory, certificate prefix, the "due soon" window, session limits and privacy contact."""
 
     __tablename__ = "org_settings"
     __table_args__ = (
         CheckConstraint("id = 1", name="single_row"),
         CheckConstraint("due_soon_days BETWEEN 1 AND 365", name="due_soon_range"),
         CheckConstraint("update_days BETWEEN 1 AND 365", name="update_days_range"),
+        CheckConstraint(f"retention_years BETWEEN 1 AND {RETENTION_YEARS_MAX}", name="retention_years_range"),
+        CheckConstraint(f"session_idle_minutes BETWEEN {IDLE_MINUTES[0]} AND {IDLE_MINUTES[1]}", name="idle_range"),
+        CheckConstraint(f"session_max_hours BETWEEN {MAX_HOURS[0]} AND {MAX_HOURS[1]}", name="max_hours_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
@@ -29,6 +40,18 @@ class OrgSettings(Base):
     due_soon_days: Mapped[int] = mapped_column(Integer, default=30)
     # After a material bank edition, how long holders of a current pass have to take the update quiz.
     update_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    # How many whole years after deactivation a leaver's records are kept before they are anonymised; the school
+    # decides (6 years after leaving is a common choice in school retention schedules).
+    retention_years: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    # Whether an anonymised person's certificates still verify (without the name) or are reported as not verifiable.
+    keep_verifiable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # A sign-in ends after this long without a request (unless a quiz is running) and after the maximum anyway.
+    session_idle_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULT_IDLE_MINUTES,
+                                                      server_default=str(DEFAULT_IDLE_MINUTES))
+    session_max_hours: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAX_HOURS,
+                                                   server_default=str(DEFAULT_MAX_HOURS))
+    # Named on the privacy page: who to ask about personal data (a person, an address or both).
+    data_protection_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     @classmethod
     def current(cls, session: Session) -> OrgSettings:

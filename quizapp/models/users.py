@@ -70,7 +70,10 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Rotated whenever a password is set, so each invitation or reset link works once.
+    # Set when the person's name, e-mail, sign-in and free text were removed (retention or "Erase now").
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Rotated whenever a password is set (or the email changes), so each invitation or reset link works once;
+    # sign-ins are ended through their own records (models/sessions.py), not through this.
     auth_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8), server_default="")
 
     school: Mapped[School | None] = relationship(lazy="joined")
@@ -82,8 +85,8 @@ class User(UserMixin, Base):
         return f"{self.first_name} {self.last_name}"
 
     def get_id(self) -> str:
-        """Flask-Login's session id: the nonce in it signs out every session when the password changes."""
-        return f"{self.id}-{self.auth_nonce}"
+        """Flask-Login's id; the cookie holds a session record's random id instead (web/sign_in_session.py)."""
+        return str(self.id)
 
     @property
     def is_active(self) -> bool:

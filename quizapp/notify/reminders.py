@@ -5,25 +5,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from ..compliance.asat import as_at
 from ..compliance.external import external_cover, later_sql
 from ..compliance.status import Status, status_for
-from ..models import (
-    Attempt,
-    AttemptState,
-    Certificate,
-    Course,
-    CourseRequirement,
-    ReminderLog,
-    Role,
-    School,
-    User,
-)
+from ..compliance.updates import held_cover, update_by_sql
+from ..models import Attempt, AttemptState, Course, CourseRequirement, ReminderLog, Role, School, User
 from .policy_reminders import DuePolicy, due_policies, recently_reminded
 
-DUE_STATUSES = (Status.DUE_SOON, Status.EXPIRED, Status.NOT_STARTED)
+DUE_STATUSES = (Status.DUE_SOON, Status.UPDATE_REQUIRED, Status.UPDATE_OVERDUE, Status.EXPIRED, Status.NOT_STARTED)
 THROTTLE = timedelta(days=7)
 SENT, FAILED = "sent", "failed"
 
@@ -40,9 +32,15 @@ class DueCourse:
     title: str
     status: Status
     valid_until: date | None
+    update_by: date | None = None  # the update quiz's deadline after a material bank edition
 
     def describe(self) -> str:
         """Plain words for the status, such as "expired on 1 November 2026"."""
+        if self.status is Status.UPDATE_REQUIRED and self.update_by:
+            return (f"update required by {_day(self.update_by)}: the questions changed, so read what changed "
+                    "and take the short update quiz")
+        if self.status is Status.UPDATE_OVERDUE and self.update_by:
+            return f"update overdue: the short update quiz was due by {_day(self.update_by)}"
         if self.status is Status.DUE_SOON and self.valid_until:
             return f"due soon: your certificate runs out on {_day(self.valid_until)}"
         if self.status is Status.EXPIRED and self.valid_until:
@@ -111,15 +109,16 @@ class Summary:
 
 def due_people(session: Session, now: datetime, due_soon_days: int, school_id: int | None = None) -> list[DuePerson]:
     """Active people with required courses due soon, expired or not started: one query whatever the head count."""
-    certs = (select(Certificate.user_id, Certificate.course_id, func.max(Certificate.valid_until).label("valid_until"))
-             .where(Certificate.counts).group_by(Certificate.user_id, Certificate.course_id).subquery())
+    # Certificates that count today, with the update quiz any pass owes after a material bank edition.
+    certs = held_cover(as_at(now.date(), now, due_soon_days)).subquery()
     # Approved training done elsewhere covers a course too (compliance/external.py): the later expiry counts.
     elsewhere = external_cover(now + timedelta(days=1)).subquery()
     running = (select(Attempt.user_id, Attempt.course_id)
                .where(Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline_at > now).subquery())
     query = (select(User.id, User.email, User.first_name, User.last_name, User.school_id, School.name,
                     Course.id, Course.title, later_sql(certs.c.valid_until, elsewhere.c.valid_until),
-                    running.c.user_id.label("running"))
+                    running.c.user_id.label("running"),
+                    update_by_sql(certs.c.valid_until, elsewhere.c.valid_until, certs.c.update_by))
              .select_from(User)
              .join(CourseRequirement, CourseRequirement.staff_group_id == User.staff_group_id)
              .join(Course, Course.id == CourseRequirement.course_id)
@@ -132,11 +131,11 @@ def due_people(session: Session, now: datetime, due_soon_days: int, school_id: i
     if school_id is not None:
         query = query.where(User.school_id == school_id)
     people: dict[int, DuePerson] = {}
-    for uid, email, first, last, sid, school, cid, title, valid_until, run in session.execute(query):
-        status = status_for(valid_until, run is not None, now.date(), due_soon_days)
+    for uid, email, first, last, sid, school, cid, title, valid_until, run, update_by in session.execute(query):
+        status = status_for(valid_until, run is not None, now.date(), due_soon_days, update_by=update_by)
         if status in DUE_STATUSES:
             person = people.setdefault(uid, DuePerson(uid, email, first, last, sid, school))
-            person.courses.append(DueCourse(cid, title, status, valid_until))
+            person.courses.append(DueCourse(cid, title, status, valid_until, update_by))
     return list(people.values())
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..audit import record
 from ..models import Role, User
 from .csv_import import ParsedFile, Preview
+from .sessions import end_all_sessions
 from .tokens import clock_serializer
 
 SALT = "quizapp.users.csv-import"
@@ -84,6 +85,8 @@ def apply(session: Session, preview: Preview, actor: User, filename: str) -> Imp
         record(session, actor, "user.create", f"user:{user.id}", email=user.email, role=user.role, via="import")
     for row in updates:
         record(session, actor, "user.update", f"user:{row.user_id}", changes=row.changes, via="import")
+        if row.user_id is not None and ("role" in row.changes or "active" in row.changes):
+            end_all_sessions(session, targets[row.user_id], actor, "changed by import")
     record(session, actor, "user.import", filename, created=len(created), updated=len(updates),
            unchanged=len(preview.of("unchanged")))
     return ImportResult(created, len(updates), len(preview.of("unchanged")))

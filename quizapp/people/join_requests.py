@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
 from ..audit import record
-from ..models import JoinLink, JoinRequest, JoinState, Role, User
+from ..models import JoinLink, JoinRequest, JoinState, OidcLink, Role, User
 from .accounts import check_password_rules, find_by_email, hash_password
 from .fields import AccountError, clean_email, clean_name
 from .join_links import LinkState, link_state
@@ -25,7 +25,8 @@ class JoinInput:
     password: str
 
 
-def _take_a_use(session: Session, link: JoinLink, now: datetime) -> bool:
+def take_a_use(session: Session, link: JoinLink, now: datetime) -> bool:
+    """Take one use of the link (flush only); False when none is left or it has closed."""
     # One conditional UPDATE, so two people racing for the last use cannot both get it.
     taken = session.execute(
         update(JoinLink).where(JoinLink.id == link.id, JoinLink.revoked_at.is_(None), JoinLink.expires_at > now,
@@ -49,7 +50,7 @@ def request_to_join(session: Session, link: JoinLink, data: JoinInput, now: date
         JoinRequest.email == email, JoinRequest.state == JoinState.WAITING.value))
     if find_by_email(session, email) is not None or waiting:
         return None
-    if not _take_a_use(session, link, now):
+    if not take_a_use(session, link, now):
         raise LinkUnusable(link_state(link, now))
     request = JoinRequest(link_id=link.id, email=email, first_name=first, last_name=last,
                           password_hash=hash_password(data.password), created_at=now)
@@ -76,9 +77,9 @@ def waiting_requests(session: Session, school_id: int | None) -> list[JoinReques
 
 
 def approve(session: Session, request: JoinRequest, actor: User, now: datetime) -> User:
-    """Make the account in the link's school and staff group, with the password the newcomer chose."""
+    """Make the account in the link's school and group, with the newcomer's password or provider account."""
     _check_waiting(request)
-    if find_by_email(session, request.email) is not None:
+    if find_by_email(session, request.email) is not None or _provider_account_taken(session, request):
         raise AccountError("request", f"{request.email} already has an account; reject this request.")
     user = User(email=request.email, first_name=request.first_name, last_name=request.last_name,
                 role=Role.STAFF.value, school_id=request.link.school_id,
@@ -86,7 +87,11 @@ def approve(session: Session, request: JoinRequest, actor: User, now: datetime) 
     session.add(user)
     session.flush()
     _decide(request, JoinState.APPROVED, actor, now)
-    request.user_id, request.password_hash = user.id, None
+    if request.oidc_issuer and request.oidc_subject:
+        session.add(OidcLink(user=user, issuer=request.oidc_issuer, subject=request.oidc_subject,
+                             email=request.email, created_at=now))
+    request.user_id = user.id
+    _forget_credentials(request)
     session.flush()
     record(session, actor, "join.approve", f"join_request:{request.id}", user_id=user.id)
     record(session, actor, "user.create", f"user:{user.id}", email=user.email, role=user.role, via="join link")
@@ -94,12 +99,25 @@ def approve(session: Session, request: JoinRequest, actor: User, now: datetime) 
 
 
 def reject(session: Session, request: JoinRequest, actor: User, now: datetime, reason: str) -> None:
-    """Turn the request down; the chosen password is forgotten."""
+    """Turn the request down; the chosen password or provider account is forgotten."""
     _check_waiting(request)
     _decide(request, JoinState.REJECTED, actor, now)
-    request.reason, request.password_hash = reason.strip()[:500], None
+    request.reason = reason.strip()[:500]
+    _forget_credentials(request)
     session.flush()
     record(session, actor, "join.reject", f"join_request:{request.id}")
+
+
+def _provider_account_taken(session: Session, request: JoinRequest) -> bool:
+    if not request.oidc_subject:
+        return False
+    return session.scalar(select(OidcLink.id).where(OidcLink.issuer == request.oidc_issuer,
+                                                    OidcLink.subject == request.oidc_subject)) is not None
+
+
+def _forget_credentials(request: JoinRequest) -> None:
+    # Once decided, the chosen password and provider account live on the account (or nowhere).
+    request.password_hash = request.oidc_issuer = request.oidc_subject = None
 
 
 def _check_waiting(request: JoinRequest) -> None:

@@ -8,13 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..models import OidcLink, School, StaffGroup, User
+from ..models import JoinRequest, JoinState, OidcLink, School, StaffGroup, User
 from .accounts import NewUser, create_user, find_by_email
 from .fields import AccountError, clean_email
 from .oidc import OidcRefused, ProviderConfig
 from .oidc_providers import email_domain
 
 NOT_ALLOWED = "Your account cannot sign in here. Ask your school's safeguarding lead or administrator."
+WAITING = "Your request to join is waiting for the school's safeguarding lead to approve it."
 
 
 def subject_of(provider: ProviderConfig, claims: dict[str, Any]) -> str:
@@ -51,22 +52,29 @@ def _refuse(message: str, reason: str) -> OidcRefused:
     return OidcRefused(message, reason)
 
 
-def _create(session: Session, provider: ProviderConfig, claims: dict[str, Any], email: str) -> User:
-    """Create the account on first sign-in, in the provider's school and staff group when it names them."""
+def names_of(claims: dict[str, Any], email: str) -> tuple[str, str]:
+    """First and last name from the claims, falling back to `name` and then the e-mail's local part."""
     first = str(claims.get("given_name") or "").strip()
     last = str(claims.get("family_name") or "").strip()
     if not (first and last):
         name = str(claims.get("name") or email.partition("@")[0]).strip().split()
         first, last = (name[0], " ".join(name[1:]) or "-") if name else ("-", "-")
+    return first[:100], last[:100]
+
+
+def _create(session: Session, provider: ProviderConfig, claims: dict[str, Any], email: str) -> User:
+    """Create the account on first sign-in, in the provider's school and staff group when it names them."""
+    first, last = names_of(claims, email)
     school = session.get(School, provider.school_id) if provider.school_id else None
     group = session.get(StaffGroup, provider.staff_group_id) if provider.staff_group_id else None
-    user = create_user(session, NewUser(email=email, first_name=first[:100], last_name=last[:100],
+    user = create_user(session, NewUser(email=email, first_name=first, last_name=last,
                                         school=school, staff_group=group))
     record(session, None, "auth.oidc_create", f"user:{user.id}", issuer=provider.issuer)
     return user
 
 
-def _first_sign_in(session: Session, provider: ProviderConfig, claims: dict[str, Any], subject: str) -> User:
+def checked_email(provider: ProviderConfig, claims: dict[str, Any], subject: str) -> str:
+    """The verified e-mail in the claims, within the provider's domains; else raise OidcRefused."""
     email = verified_email(provider, claims)
     if email is None:
         raise _refuse("The sign-in service did not confirm your e-mail address, so you cannot sign in with it here.",
@@ -74,8 +82,21 @@ def _first_sign_in(session: Session, provider: ProviderConfig, claims: dict[str,
     if provider.domains and email_domain(email) not in provider.domains:
         raise _refuse(f"E-mail addresses at {email_domain(email)} cannot use this sign-in button.",
                       f"domain {email_domain(email)} not allowed")
+    return email
+
+
+def _waiting_to_join(session: Session, provider: ProviderConfig, subject: str) -> bool:
+    return session.scalar(select(JoinRequest.id).where(
+        JoinRequest.oidc_issuer == provider.issuer, JoinRequest.oidc_subject == subject,
+        JoinRequest.state == JoinState.WAITING.value)) is not None
+
+
+def _first_sign_in(session: Session, provider: ProviderConfig, claims: dict[str, Any], subject: str) -> User:
+    email = checked_email(provider, claims, subject)
     user = find_by_email(session, email)
     if user is None:
+        if _waiting_to_join(session, provider, subject):
+            raise _refuse(WAITING, f"join request for {email} still waiting")
         if not provider.create_users:
             raise _refuse(NOT_ALLOWED, f"no account for {email} and this provider creates none")
         user = _create(session, provider, claims, email)

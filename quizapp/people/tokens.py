@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..audit import record
 from ..models import User
 from ..people.accounts import check_password_rules, hash_password
+from .sessions import end_all_sessions
 
 
 class Purpose(enum.StrEnum):
@@ -101,9 +102,13 @@ def rotate_nonce(user: User) -> None:
 
 
 def set_password(session: Session, user: User, password: str, purpose: Purpose) -> None:
-    """Check the rules, store the new hash and retire the link (flush only); raises AccountError on "password"."""
+    """Check the rules, store the new hash, retire the link and end every session (flush only).
+
+    Raises AccountError on "password".
+    """
     check_password_rules(password, user.email)
     user.password_hash = hash_password(password)
     rotate_nonce(user)
     session.flush()
     record(session, user, "account.password_set", f"user:{user.id}", via=purpose.value)
+    end_all_sessions(session, user, user, "password set")

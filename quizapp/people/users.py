@@ -13,6 +13,7 @@ from ..models import Role, School, StaffGroup, User
 from ..people.accounts import NewUser, create_user
 from .fields import AccountError, clean_email, clean_extra_time, clean_name, clean_role
 from .oidc_settings import is_last_way_in
+from .sessions import end_all_sessions
 from .tokens import rotate_nonce
 
 STATUSES = ("active", "deactivated", "all")
@@ -43,6 +44,7 @@ class PersonDetails:
 
 
 # Someone must always be able to sign in and put things right if a provider fails.
+ERASED = "This person’s records were erased: the account cannot be changed or used again. Add them as a new person."
 LAST_ADMIN = ("This is the last active admin who can sign in with a password. Give another admin a password "
               "(outside any domain that must use a sign-in provider) first.")
 
@@ -111,6 +113,8 @@ def _check(session: Session, user: User, details: PersonDetails, actor: User) ->
 
 def update_person(session: Session, user: User, details: PersonDetails, actor: User) -> dict[str, list[Any]]:
     """Apply the edits (flush only) and audit what changed; raises AccountError naming the field."""
+    if user.anonymised_at is not None:
+        raise AccountError("email", ERASED)
     checked = _check(session, user, details, actor)
     school = _unit(session, School, details.school_id, "school")
     group = _unit(session, StaffGroup, details.staff_group_id, "staff_group")
@@ -124,6 +128,8 @@ def update_person(session: Session, user: User, details: PersonDetails, actor: U
     session.flush()
     if changes:
         record(session, actor, "user.update", f"user:{user.id}", changes=changes)
+    if "role" in changes:
+        end_all_sessions(session, user, actor, "role changed")  # what they may open changes at once
     return changes
 
 
@@ -139,12 +145,15 @@ def deactivate(session: Session, user: User, actor: User, now: datetime) -> None
     user.deactivated_at = now
     session.flush()
     record(session, actor, "user.deactivate", f"user:{user.id}", email=user.email)
+    end_all_sessions(session, user, actor, "deactivated")
 
 
 def reactivate(session: Session, user: User, actor: User) -> None:
-    """Let a deactivated person sign in again."""
+    """Let a deactivated person sign in again (never one whose records were erased)."""
     if user.active:
         return
+    if user.anonymised_at is not None:
+        raise AccountError("active", ERASED)
     user.active = True
     user.deactivated_at = None
     session.flush()

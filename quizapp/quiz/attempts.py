@@ -13,10 +13,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engine import rules, timing
 from ..engine.choices import choice_mask
-from ..engine.draw import Candidate, draw
+from ..engine.draw import Candidate, Drawn, draw
 from ..engine.questions import kind_of, score
 from ..engine.refusal import Refused
-from ..models import Attempt, AttemptQuestion, AttemptState, Course, FinishReason, Question, User
+from ..models import Attempt, AttemptPurpose, AttemptQuestion, AttemptState, Course, FinishReason, Question, User
 from ..models.banks import QuestionStatus
 
 # Called with (session, attempt, now) when an attempt passes; certificates hook in here.
@@ -50,20 +50,41 @@ def _candidates(session: Session, course: Course) -> list[tuple[str, list[Candid
     return pools
 
 
-def new_attempt(session: Session, user: User, course: Course, now: datetime, rng: random.Random) -> Attempt:
-    """Draw and snapshot a new attempt (flush only); the caller has checked the access rules."""
-    drawn = draw(_candidates(session, course), rng)
+def snapshot(user: User, course: Course, drawn: Sequence[Drawn], now: datetime, minutes: int,
+             edition_id: int | None = None) -> Attempt:
+    """An attempt in progress holding the drawn questions; an `edition_id` makes it that edition's update quiz."""
     attempt = Attempt(user_id=user.id, course_id=course.id, state=AttemptState.IN_PROGRESS.value, started_at=now,
-                      deadline_at=timing.deadline(now, course.time_limit_minutes, user.extra_time_pct),
-                      time_limit_seconds=course.time_limit_minutes * 60, extra_time_pct=user.extra_time_pct,
-                      pass_mark_pct=course.pass_mark_pct)
+                      deadline_at=timing.deadline(now, minutes, user.extra_time_pct),
+                      time_limit_seconds=minutes * 60, extra_time_pct=user.extra_time_pct,
+                      pass_mark_pct=course.pass_mark_pct, edition_id=edition_id,
+                      purpose=(AttemptPurpose.COURSE if edition_id is None else AttemptPurpose.UPDATE).value)
     attempt.questions = [AttemptQuestion(position=i, question_id=d.question_id, type=d.type, prompt=d.prompt,
                                          options=d.options,
                                          correct_option_ids=d.correct_option_ids,
                                          explanation=d.explanation, source_title=d.source_title,
                                          source_url=d.source_url, images=d.images)
                           for i, d in enumerate(drawn, start=1)]
+    return attempt
+
+
+def new_attempt(session: Session, user: User, course: Course, now: datetime, rng: random.Random) -> Attempt:
+    """Draw and snapshot a new attempt (flush only); the caller has checked the access rules."""
+    attempt = snapshot(user, course, draw(_candidates(session, course), rng), now, course.time_limit_minutes)
     session.add(attempt)
+    return attempt
+
+
+def created_once(session: Session, user: User, course: Course, make: Callable[[], Attempt]) -> Attempt:
+    """Run `make` in a savepoint; if a second tab started a quiz on the course at the same moment, return that one."""
+    try:
+        with session.begin_nested():
+            attempt = make()
+    except IntegrityError:
+        # The one-in-progress index let the other tab win.
+        existing = in_progress(session, user, course)
+        if existing is None:
+            raise
+        return existing
     return attempt
 
 
@@ -76,16 +97,8 @@ def start_or_resume(session: Session, user: User, course: Course, now: datetime,
     reasons = rules.reasons_not_to_start(start_context(session, user, course), now)
     if reasons:
         raise Refused(reasons)
-    try:
-        with session.begin_nested():
-            attempt = new_attempt(session, user, course, now, rng or random.SystemRandom())
-    except IntegrityError:
-        # A second tab started the same course at the same moment: the database let one win.
-        existing = in_progress(session, user, course)
-        if existing is None:
-            raise
-        return existing
-    return attempt
+    return created_once(session, user, course,
+                        lambda: new_attempt(session, user, course, now, rng or random.SystemRandom()))
 
 
 def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None, option_ids: Sequence[str],
@@ -156,11 +169,14 @@ def finalise(session: Session, attempt: Attempt, now: datetime, reason: FinishRe
         item.correct = kind_of(item.type).grade(item.correct_option_ids, item.answer)
         results.append(item.correct)
     attempt.correct_count, attempt.score_pct, attempt.passed = score(results, attempt.pass_mark_pct)
-    for item in attempt.questions:  # the graded facts item analysis reads without joining attempt
+    full_quiz = attempt.purpose == AttemptPurpose.COURSE.value
+    # The graded facts item analysis reads without joining attempt. An update quiz's few questions give a score
+    # that cannot be compared with the course's, so analysis (facility, discrimination) reads full quizzes only.
+    for item in attempt.questions if full_quiz else ():
         item.course_id, item.user_id, item.finished_at = attempt.course_id, attempt.user_id, now
         item.attempt_score = attempt.correct_count
     session.flush()
-    if attempt.passed:
+    if attempt.passed and full_quiz:  # passing an update records the pass; the certificate stays as issued
         on_pass(session, attempt, now)
     return True
 

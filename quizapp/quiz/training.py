@@ -4,13 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..compliance.external import external_cover, later
 from ..compliance.status import Status, status_for
+from ..compliance.updates import update_by_for
 from ..engine import timing
-from ..models import Attempt, AttemptState, Certificate, Course, CourseBank, CourseRequirement, User
+from ..models import Attempt, AttemptState, BankEdition, Course, CourseBank, CourseRequirement, User
+from .updates import current_passes, owed_updates
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class CourseLine:
     valid_until: date | None
     attempt: Attempt | None
     seconds_left: int | None
+    update: BankEdition | None = None  # the material edition whose update quiz the pass owes, if any
+    update_by: date | None = None
 
 
 def training_lines(session: Session, user: User, now: datetime, due_soon_days: int) -> list[CourseLine]:
@@ -30,12 +34,14 @@ def training_lines(session: Session, user: User, now: datetime, due_soon_days: i
     courses = session.scalars(select(Course).where(Course.active.is_(True))
                               .options(selectinload(Course.banks).joinedload(CourseBank.bank))
                               .order_by(Course.title)).all()
-    held = select(Certificate.course_id, func.max(Certificate.valid_until)).where(
-        Certificate.user_id == user.id, Certificate.counts).group_by(Certificate.course_id)
-    valid: dict[int, date | None] = dict(session.execute(held).all())
+    passes = current_passes(session, user.id)
+    owed = owed_updates(session, user.id, now, passes)
+    valid: dict[int, date | None] = {course_id: until for course_id, (until, _) in passes.items()}
+    update_by = {course_id: edition.update_required_by for course_id, edition in owed.items()}
     # Approved training done elsewhere covers a course too; the later expiry wins, as in the DSL's matrix.
     for _, course_id, until in session.execute(external_cover(now + timedelta(days=1), [user.id])):
         if course_id is not None:
+            update_by[course_id] = update_by_for(valid.get(course_id), until, update_by.get(course_id))
             valid[course_id] = later(valid.get(course_id), until)[0]
     running = {a.course_id: a for a in session.scalars(select(Attempt).where(
         Attempt.user_id == user.id, Attempt.state == AttemptState.IN_PROGRESS.value))}
@@ -45,10 +51,12 @@ def training_lines(session: Session, user: User, now: datetime, due_soon_days: i
     for course in courses:
         attempt = running.get(course.id)
         live = attempt is not None and not timing.is_overdue(attempt.deadline_at, now)
-        status = status_for(valid.get(course.id), live, now.date(), due_soon_days, required=course.id in required)
+        status = status_for(valid.get(course.id), live, now.date(), due_soon_days, required=course.id in required,
+                            update_by=update_by.get(course.id))
         if status is Status.NOT_REQUIRED and live:
             status = Status.IN_PROGRESS
         lines.append(CourseLine(course, course.id in required, status, valid.get(course.id),
                                 attempt if live else None,
-                                timing.seconds_left(attempt.deadline_at, now) if live and attempt else None))
+                                timing.seconds_left(attempt.deadline_at, now) if live and attempt else None,
+                                owed.get(course.id) if update_by.get(course.id) else None, update_by.get(course.id)))
     return sorted(lines, key=lambda line: (not line.required, line.course.title))

@@ -1,19 +1,29 @@
-"""A person's CPD ledger: every quiz passed and every approved piece of training done elsewhere, with hours.
+"""A person's CPD ledger: every quiz passed, policy acknowledged and approved training done elsewhere, with hours.
 
-Each kind of activity is one source (a function returning lines), so others (policies read) join the list below.
+Each kind of activity is one source (a function returning lines). A policy acknowledgement claims no hours: no
+reading time is recorded for a policy, so its line counts 0 and the pages show a dash.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Attempt, AttemptState, Course, ExternalState, ExternalTraining
+from ..models import (
+    Attempt,
+    AttemptState,
+    Course,
+    ExternalState,
+    ExternalTraining,
+    Policy,
+    PolicyAcknowledgement,
+    PolicyVersion,
+)
 
-QUIZ, EXTERNAL = "Quiz passed", "Training done elsewhere"
+QUIZ, POLICY, EXTERNAL = "Quiz passed", "Policy acknowledged", "Training done elsewhere"
 
 
 @dataclass(frozen=True)
@@ -65,11 +75,32 @@ def external_training(session: Session, user_id: int) -> list[LedgerLine]:
     return [LedgerLine(on, EXTERNAL, title, provider, minutes) for on, title, provider, minutes in rows]
 
 
+def policies_acknowledged(session: Session, user_id: int) -> list[LedgerLine]:
+    """Each version of a policy the person acknowledged (older versions stay, as in the history)."""
+    rows = session.execute(select(PolicyAcknowledgement.at, Policy.title, PolicyVersion.label)
+                           .join(PolicyVersion, PolicyVersion.id == PolicyAcknowledgement.version_id)
+                           .join(Policy, Policy.id == PolicyVersion.policy_id)
+                           .where(PolicyAcknowledgement.user_id == user_id))
+    return [LedgerLine(at.date(), POLICY, title, f"Version {label}", 0) for at, title, label in rows]
+
+
 Source = Callable[[Session, int], list[LedgerLine]]
-SOURCES: list[Source] = [quizzes_passed, external_training]
+SOURCES: list[Source] = [quizzes_passed, policies_acknowledged, external_training]
 
 
-def cpd_ledger(session: Session, user_id: int) -> Ledger:
-    """The person's ledger: one query per source, whatever their history."""
-    lines = [line for source in SOURCES for line in source(session, user_id)]
+def acknowledgement_lines(acknowledged: Sequence[PolicyAcknowledgement]) -> list[LedgerLine]:
+    """The policy lines from acknowledgements already loaded with their versions and policies."""
+    return [LedgerLine(a.at.date(), POLICY, a.version.policy.title, f"Version {a.version.label}", 0)
+            for a in acknowledged]
+
+
+def cpd_ledger(session: Session, user_id: int,
+               acknowledged: Sequence[PolicyAcknowledgement] | None = None) -> Ledger:
+    """The person's ledger: one query per source, whatever their history.
+
+    A page that already holds the person's acknowledgement history passes it as `acknowledged`, saving a query.
+    """
+    sources = SOURCES if acknowledged is None else [s for s in SOURCES if s is not policies_acknowledged]
+    lines = [line for source in sources for line in source(session, user_id)]
+    lines += acknowledgement_lines(acknowledged or ())
     return Ledger(sorted(lines, key=lambda line: (line.on, line.kind, line.title), reverse=True))

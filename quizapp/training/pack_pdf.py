@@ -53,7 +53,8 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _cell(text: str) -> str:
-    return text if len(text) <= CELL_MAX else text[:CELL_MAX - 1] + "…"
+    """Each line of the text (a cell may hold several) cut to CELL_MAX characters."""
+    return "\n".join(line if len(line) <= CELL_MAX else line[:CELL_MAX - 1] + "…" for line in text.split("\n"))
 
 
 def _tables(header: Sequence[str], rows: Sequence[Sequence[str]], size: float) -> list[Flowable]:

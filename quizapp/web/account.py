@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import logout_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField
@@ -18,8 +18,11 @@ from ..notify.mail import MailError
 from ..people.accounts import find_by_email
 from ..people.fields import AccountError, clean_email
 from ..people.invitations import send_links
+from ..people.sessions import active_sessions
 from ..people.tokens import LinkError, LinkProblem, Purpose, lifetime, read_token, set_password
-from .permissions import PUBLIC, allow
+from .forms import ConfirmForm
+from .permissions import PUBLIC, SIGNED_IN, allow
+from .sign_in_session import current_session
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 RESET_REQUESTS = "5 per 15 minutes"
@@ -125,3 +128,16 @@ def forgotten() -> str:
             _send_reset(email)
             return render_template("account/reset_sent.html", email=email, hours=_hours(Purpose.RESET))
     return render_template("account/forgotten.html", form=form)
+
+
+@bp.route("/")
+@allow(SIGNED_IN)
+def my_account() -> str:
+    """The signed-in person's own account: who they are and where they are signed in."""
+    this = current_session()
+    return render_template("account/my_account.html", person=current_user, form=ConfirmForm(),
+                           sessions=active_sessions(db.session, current_user, now()),
+                           this_id=this.id if this else None)
+
+
+from . import account_data, account_sessions  # noqa: E402,F401  (register "Download my data" and ending sessions)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..audit import record
@@ -15,6 +15,7 @@ from .forms import SignInForm
 from .main import landing_url
 from .oidc import SIGNED_IN_WITH, after_sign_out, refuse_password_sign_in
 from .permissions import PUBLIC, SIGNED_IN, allow
+from .sign_in_session import begin_session, end_this_session
 from .throttle import ACCOUNT_ADDRESS_FAILURES, ADDRESS_FAILURES, account_address_key, count_failure, slow_down
 from .urls import safe_next
 
@@ -45,8 +46,7 @@ def sign_in() -> str | Response:
         user = authenticate(db.session, email, form.password.data or "", utcnow())
         if user is not None:
             next_url = safe_next(request.args.get("next"))
-            session.clear()  # a fresh session at sign-in defeats session fixation
-            login_user(user)
+            begin_session(user)
             return redirect(next_url or landing_url())
         g.sign_in_failed = True
         count_failure(email)
@@ -61,7 +61,6 @@ def sign_out() -> Response:
     """Sign the current person out (POST with CSRF, so a link cannot do it)."""
     record(db.session, current_user, "auth.sign_out", f"user:{current_user.id}")
     signed_in_with = session.get(SIGNED_IN_WITH)
-    logout_user()
-    session.clear()
+    end_this_session()
     flash("You have signed out.", "info")
     return after_sign_out(signed_in_with) or redirect(url_for("auth.sign_in"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,11 +14,11 @@ from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..audit import record
+from ..audit import record, record_view
 from ..banks.analysis import got_wrong_most, hardest_first
 from ..compliance.asat import AsAt, as_at
 from ..compliance.chart import bar_chart
-from ..compliance.exports import file_name, table, to_csv, to_xlsx
+from ..compliance.exports import ExportAbout, export_bytes, file_name
 from ..compliance.matrix import MatrixFilter, MatrixRow, all_rows, matrix_page
 from ..compliance.person import person_record
 from ..compliance.policy_columns import (
@@ -27,18 +28,17 @@ from ..compliance.policy_columns import (
     policy_columns,
     with_policies,
 )
-from ..compliance.requirements import Requirements, load_requirements
+from ..compliance.requirements import Requirements, load_all_requirements, load_requirements
 from ..compliance.status import LABELS
 from ..compliance.summary import COUNTED, summarise
 from ..config import now
 from ..extensions import db
-from ..models import OrgSettings, Role, School, StaffGroup, User
+from ..models import OrgSettings, Policy, Role, School, StaffGroup, User
 from ..policies.acknowledge import history as acknowledgement_history
-from ..policies.standing import PolicyStatus, load_book
+from ..policies.standing import PolicyBook, PolicyStatus, load_book
 from ..training.ledger import cpd_ledger
 from ..training.queries import records_of
 from .analysis_filters import analyse, csv_response
-from .context import ukdate, ukdatetime
 from .forms import Choice, DayField
 from .permissions import allow, require_person
 
@@ -49,7 +49,6 @@ STATUS_CHOICES = [SelectChoice("", "Any status"),
                   SelectChoice("covered", "Covered (compliant or due soon)")] + [
                      SelectChoice(s.value, LABELS[s]) for s in COUNTED]
 FILTER_FIELDS = ("as_at", "school", "group", "course", "status", "q", "sort")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class FilterForm(FlaskForm):
@@ -102,6 +101,11 @@ class View:
         return shown
 
     @property
+    def book(self) -> PolicyBook:
+        """The policies to read, loaded with the requirements."""
+        return self.reqs.book or PolicyBook((), frozenset())
+
+    @property
     def scope(self) -> str:
         """Whose figures these are: the DSL's school, the chosen school, or all schools."""
         if not self.is_admin:
@@ -138,7 +142,7 @@ def _build_form(reqs: Requirements, is_admin: bool, today: date) -> FilterForm:
 
 def filter_view() -> View:
     """Read and check the filters; DSLs are held to their own school whatever the address says."""
-    reqs = load_requirements(db.session)
+    reqs = load_all_requirements(db.session)
     moment, is_admin = now(), current_user.role == Role.ADMIN.value
     form = _build_form(reqs, is_admin, moment.date())
     valid = form.validate()
@@ -166,27 +170,29 @@ def dashboard() -> str:
         number = request.args.get("page", 1, type=int) or 1
         summary = summarise(db.session, f, when, reqs, number)
         page = matrix_page(db.session, f, when, reqs, summary.page_ids, summary.matching, number)
-        page, policy_tallies = page_with_policies(db.session, page, f, load_book(db.session), when, reqs)
-        chart = bar_chart([(course.title, tally) for course, tally in summary.courses])
+        page, policy_tallies = page_with_policies(db.session, page, f, view.book, when, reqs)
+        chart = bar_chart([(course.title, tally) for course, tally in summary.courses],
+                          [(policy.title, tally) for policy, tally in summary.policies])
     return render_template("dsl/dashboard.html", view=view, page=page, summary=summary, chart=chart,
                            statuses=COUNTED, labels=LABELS, policy_tallies=policy_tallies,
                            policy_statuses=PolicyStatus)
 
 
-def export_bytes(view: View, rows: list[MatrixRow], kind: str) -> tuple[bytes, str]:
-    """The CSV or XLSX export of the rows, with its MIME type (also put in the evidence pack)."""
-    f, day = view.matrix_filter, view.when.day
-    header, body = table(rows, view.reqs.columns(f.course_id if f else None))
-    if kind == "csv":
-        return to_csv(header, body), "text/csv; charset=utf-8"
+def export_rows(view: View, f: MatrixFilter) -> tuple[list[MatrixRow], list[Policy]]:
+    """Every matching row with its policy cells, and the policy columns: what the exports and the pack hold."""
+    rows = with_policies(db.session, all_rows(db.session, f, view.when, view.reqs), f, view.book, view.when)
+    return rows, policy_columns(f, view.book)
+
+
+def export_file(view: View, f: MatrixFilter, rows: list[MatrixRow], policies: list[Policy],
+                kind: str) -> tuple[bytes, str]:
+    """The CSV or XLSX of the rows, with its MIME type: the one path the downloads and the evidence pack use."""
     filters = "; ".join(f"{label}: {text}" for label, text in view.described())
-    title = f"Safeguarding training compliance as at {ukdate(day)}: {view.scope}"
-    notes = (f"{filters}. Requirements as currently set. Covered means Compliant or Due soon. "
-             f"Exported {ukdatetime(now())} by {current_user.full_name}.")
-    return to_xlsx(title, notes, f"As at {day.isoformat()}", header, body), XLSX
+    about = ExportAbout(view.scope, view.when.day, filters, current_user.full_name, now())
+    return export_bytes(kind, rows, view.reqs.columns(f.course_id), policies, about)
 
 
-def audit_export(view: View, f: MatrixFilter, action: str, **details: object) -> None:
+def audit_export(view: View, f: MatrixFilter, action: str, **details: Any) -> None:
     """Record who took which figures away, for which school and day."""
     school_id = f.scope_school_id if f.restricted else f.school_id
     filters = "; ".join(f"{label}: {text}" for label, text in view.described())
@@ -198,22 +204,11 @@ def _export(kind: str) -> BaseResponse:
     view = filter_view()
     if view.matrix_filter is None:
         return redirect(url_for("dsl.dashboard", **request.args.to_dict()))  # type: ignore[arg-type]  # query args
-    f, day = view.matrix_filter, view.when.day
-    book = load_book(db.session)
-    rows = with_policies(db.session, all_rows(db.session, f, view.when, view.reqs), f, book, view.when)
-    header, body = table(rows, view.reqs.columns(f.course_id), policy_columns(f, book))
-    filters = "; ".join(f"{label}: {text}" for label, text in view.described())
-    school_id = f.scope_school_id if f.restricted else f.school_id
-    record(db.session, current_user, "compliance.export", f"school:{school_id}" if school_id else "all-schools",
-           format=kind, as_at=day.isoformat(), rows=len(rows), filters=filters)
-    name = file_name(view.scope, day, kind)
-    if kind == "csv":
-        data, mimetype = to_csv(header, body), "text/csv; charset=utf-8"
-    else:
-        title = f"Safeguarding training compliance as at {ukdate(day)}: {view.scope}"
-        notes = (f"{filters}. Requirements as currently set. Covered means Compliant or Due soon. "
-                 f"Exported {ukdatetime(now())} by {current_user.full_name}.")
-        data, mimetype = to_xlsx(title, notes, f"As at {day.isoformat()}", header, body), XLSX
+    f = view.matrix_filter
+    rows, policies = export_rows(view, f)
+    audit_export(view, f, "compliance.export", format=kind, rows=len(rows))
+    data, mimetype = export_file(view, f, rows, policies, kind)
+    name = file_name(view.scope, view.when.day, kind)
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -242,11 +237,13 @@ def person(person_id: int) -> str:
     except ValueError:
         day = moment.date()
     when = as_at(day, moment, OrgSettings.current(db.session).due_soon_days)
+    record_view(db.session, current_user, person, "person.view", f"user:{person.id}", moment)
     data = person_record(db.session, person, when, load_requirements(db.session))
     policies = person_policies(db.session, load_book(db.session), person, when)
+    acknowledged = acknowledgement_history(db.session, person.id)
     return render_template("dsl/person.html", data=data, when=when, today=moment.date(), policies=policies,
-                           acknowledgements=acknowledgement_history(db.session, person.id),
-                           external=records_of(db.session, person.id), ledger=cpd_ledger(db.session, person.id))
+                           acknowledgements=acknowledged, external=records_of(db.session, person.id),
+                           ledger=cpd_ledger(db.session, person.id, acknowledged))
 
 
 @bp.route("/item-analysis")

@@ -1,6 +1,8 @@
 """Join links: DSLs make them and decide the requests; newcomers open them and ask to join."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -15,6 +17,9 @@ from ..people.fields import AccountError
 from ..people.join_links import LinkInput, LinkState, create_link, find_link, link_state, link_token, revoke_link
 from ..people.join_poster import poster_pdf
 from ..people.join_requests import JoinInput, LinkUnusable, approve, reject, request_to_join, waiting_requests
+from ..people.join_sso import JoinedBy, join_with_provider
+from ..people.oidc import ProviderConfig
+from ..people.oidc_providers import all_providers, required_provider_for
 from .admin.users_forms import attach_error
 from .forms import ConfirmForm
 from .join_forms import JoinForm, LinkForm, RejectForm
@@ -111,13 +116,13 @@ def approve_request(join_request_id: int) -> Response:
     """Make the newcomer's account; they can sign in with the password they chose."""
     found = _own_request(join_request_id)
     if ConfirmForm().validate_on_submit():
+        how = "the school account they joined with" if found.oidc_subject else "the password they chose"
         try:
             user = approve(db.session, found, current_user, now())
         except AccountError as exc:
             flash(exc.message, "error")
         else:
-            flash(f"Approved {user.full_name}. They can now sign in with {user.email} and the password they chose.",
-                  "success")
+            flash(f"Approved {user.full_name}. They can now sign in with {user.email} and {how}.", "success")
     return redirect(url_for("join.links"))
 
 
@@ -147,7 +152,7 @@ def join(token: str) -> str | Response | tuple[str, int]:
     if link is None or state is not LinkState.OPEN:
         return render_template("join/problem.html", message=state.value), 404 if link is None else 410
     form = JoinForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _provider_required(form):
         data = JoinInput(first_name=form.first_name.data or "", last_name=form.last_name.data or "",
                          email=form.email.data or "", password=form.password.data or "")
         try:
@@ -157,5 +162,32 @@ def join(token: str) -> str | Response | tuple[str, int]:
         except LinkUnusable as exc:
             return render_template("join/problem.html", message=exc.state.value), 410
         else:
-            return render_template("join/requested.html", link=link)
-    return render_template("join/join.html", form=form, link=link)
+            return _requested(link, JoinedBy.REQUESTED, None)
+    return render_template("join/join.html", form=form, link=link, token=token,
+                           providers=all_providers(db.session, current_app.config))
+
+
+def _provider_required(form: JoinForm) -> bool:
+    """Refuse a password for an e-mail whose domain must use a provider, naming its button."""
+    provider = required_provider_for(all_providers(db.session, current_app.config), form.email.data or "")
+    if provider is None:
+        return False
+    form.email.errors = [*form.email.errors, f"Addresses at this domain join with the “{provider.label}” button."]
+    return True
+
+
+def join_by_provider(token: str, provider: ProviderConfig, claims: dict[str, Any]) -> str | tuple[str, int]:
+    """Finish joining by a link with a provider's verified claims (called from the provider's callback)."""
+    link = find_link(db.session, current_app.config["SECRET_KEY"], token)
+    if link is None:
+        return render_template("join/problem.html", message=LinkState.UNKNOWN.value), 404
+    try:
+        outcome = join_with_provider(db.session, link, provider, claims, now())
+    except LinkUnusable as exc:
+        return render_template("join/problem.html", message=exc.state.value), 410
+    return _requested(link, outcome, provider)
+
+
+def _requested(link: JoinLink, outcome: JoinedBy, provider: ProviderConfig | None) -> str:
+    return render_template("join/requested.html", link=link, has_account=outcome is JoinedBy.HAS_ACCOUNT,
+                           provider=provider)

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..audit import record
@@ -23,9 +23,11 @@ from ..people.oidc import (
 from ..people.oidc_accounts import sign_in_with_claims
 from ..people.oidc_providers import all_providers, find_provider, required_provider_for
 from .forms import SignInForm
+from .join import join_by_provider
 from .main import landing_url
 from .permissions import PUBLIC, allow
 from .security import keep_changes
+from .sign_in_session import begin_session
 from .urls import safe_next
 
 bp = Blueprint("oidc", __name__)
@@ -73,7 +75,8 @@ def start(key: str) -> Response:
     except OidcRefused as refused:
         return _refused(refused.message, refused.reason)
     session[PENDING] = {"state": auth.state, "nonce": auth.nonce, "verifier": auth.code_verifier,
-                        "provider": provider.key, "next": safe_next(request.args.get("next"))}
+                        "provider": provider.key, "next": safe_next(request.args.get("next")),
+                        "join": request.args.get("join", "")[:200]}
     return redirect(auth.url)
 
 
@@ -106,17 +109,18 @@ def _checked_callback(pending: dict[str, Any] | None) -> tuple[ProviderConfig, d
 @bp.route(CALLBACK_PATH)
 @limiter.limit("30 per minute", scope="oidc-callback")
 @allow(PUBLIC)
-def callback() -> Response:
+def callback() -> Response | str | tuple[str, int]:
     """Finish the sign-in the provider sent back: state, code, ID token, then the person (linked or new)."""
     pending = session.pop(PENDING, None)  # popped first: a replayed callback finds nothing to match
     try:
         provider, claims, id_token = _checked_callback(pending)
+        if pending and pending.get("join"):
+            return join_by_provider(str(pending["join"]), provider, claims)
         user = sign_in_with_claims(db.session, provider, claims, now())
     except OidcRefused as refused:
         return _refused(refused.message, refused.reason)
     next_url = pending.get("next") if pending else None
-    session.clear()  # a fresh session at sign-in defeats session fixation
-    login_user(user)
+    begin_session(user)
     session[SIGNED_IN_WITH] = {"provider": provider.key, "id_token": id_token}
     return redirect(next_url or landing_url())
 

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, ValidationError
 from ..certificates.verify import MAX_PDF_BYTES, Verdict, find_by_code, find_by_pdf, looks_like_pdf, verdict
 from ..config import now
 from ..extensions import db, limiter
+from ..models import Certificate, OrgSettings
 from .permissions import PUBLIC, allow
 
 bp = Blueprint("public", __name__)
@@ -61,9 +62,14 @@ def _page(code_form: CodeForm, pdf_form: PdfForm, **result: object) -> str:
     return render_template("public/verify.html", code_form=code_form, pdf_form=pdf_form, **result)
 
 
+def _verdict(cert: Certificate | None) -> Verdict | None:
+    if cert is None:
+        return None
+    return verdict(cert, now().date(), OrgSettings.current(db.session).keep_verifiable)
+
+
 def _lookup(raw_code: str) -> Verdict | None:
-    cert = find_by_code(db.session, raw_code)
-    return None if cert is None else verdict(cert, now().date())
+    return _verdict(find_by_code(db.session, raw_code))
 
 
 @bp.route("/verify", methods=["GET"])
@@ -103,5 +109,8 @@ def verify_pdf() -> str:
     if not pdf_form.validate_on_submit():
         return _page(CodeForm(formdata=None), pdf_form)
     cert = find_by_pdf(db.session, pdf_form.content)
-    result = None if cert is None else verdict(cert, now().date())
+    result = _verdict(cert)
     return _page(CodeForm(formdata=None), pdf_form, pdf_checked=True, pdf_result=result)
+
+
+from . import privacy_notice  # noqa: E402,F401  (registers the privacy notice)

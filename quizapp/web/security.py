@@ -1,13 +1,10 @@
 """Request-wide security and transaction handling: headers, sessions, sign-in loading, commit."""
 from __future__ import annotations
 
-import hmac
-
 from flask import Flask, Response, g, request
-from sqlalchemy.orm import lazyload
 
 from ..extensions import db, login_manager
-from ..models import User
+from .sign_in_session import load_user
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -44,28 +41,12 @@ def _finish_transaction(response: Response) -> Response:
     return response
 
 
-def _parse_identity(session_id: str) -> tuple[int, str] | None:
-    user_id, _, nonce = session_id.partition("-")
-    return (int(user_id), nonce) if user_id.isdigit() and nonce else None
-
-
-def _load_user(session_id: str) -> User | None:
-    identity = _parse_identity(session_id)
-    if identity is None:
-        return None
-    # Every request loads the person (deactivation must end sessions at once); school and group load on use.
-    user = db.session.get(User, identity[0], options=[lazyload(User.school), lazyload(User.staff_group)])
-    if user is None or not user.active or not hmac.compare_digest(user.auth_nonce.encode(), identity[1].encode()):
-        return None
-    return user
-
-
 def init_security(app: Flask) -> None:
     """Install the transaction boundary, security headers and Flask-Login loading."""
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(_load_user)
+    login_manager.user_loader(load_user)
     app.after_request(_finish_transaction)
     app.after_request(_security_headers)

@@ -1,14 +1,18 @@
 """In Chromium: an admin publishes a Markdown policy for all staff, a member of staff reads and acknowledges it,
-the DSL matrix and CSV show it, and a material new version makes that person "Due" again."""
+the DSL matrix and CSV show it, a material new version makes that person "Due" again, and the evidence pack holds
+their receipts for both versions."""
 from __future__ import annotations
 
 import csv
+import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from .conftest import LiveServer, Person, check_accessibility, sign_in
 
@@ -105,5 +109,19 @@ def test_a_policy_is_published_read_acknowledged_shown_and_asked_again(
     expect(card).to_contain_text("Version 2.0")
     _dsl_sees(dsl_page, staff, "Due", tmp_path)
     _acknowledge(staff_page, "2.0")
+    _pack_has_receipts(dsl_page, tmp_path)
     for extra in (staff_page, dsl_page):
         extra.context.close()
+
+
+def _pack_has_receipts(page: Any, tmp_path: Path) -> None:
+    page.goto("/dsl/")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download evidence pack").click()
+    info.value.save_as(tmp_path / "pack.zip")
+    with zipfile.ZipFile(tmp_path / "pack.zip") as archive:
+        [receipts] = [n for n in archive.namelist() if n.endswith("/policy-acknowledgements.pdf")]
+        pdf = PdfReader(io.BytesIO(archive.read(receipts)))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+    assert "Priya Readwell" in text and text.count(TITLE) == 2, text
+    assert "Version 1.0, read and acknowledged" in text and "Version 2.0, read and acknowledged" in text

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import AuditEvent, OidcLink, User
+from quizapp.models import AuditEvent, OidcLink, User, UserSession
 
 from ..conftest import _empty_tables, build_app
 from ..factories import make_user
@@ -62,10 +62,14 @@ def test_existing_person_signs_in_and_is_linked(oidc_app: Flask, oidc_client: Fl
     with oidc_app.app_context():
         link = db.session.scalars(select(OidcLink)).one()
         assert (link.user_id, link.issuer, link.subject) == (user_id, oidc_provider.issuer, "alice")
+        # A provider's sign-in is a session record like a password's, so signing out really ends it.
+        assert db.session.scalars(select(UserSession.user_id)).all() == [user_id]
         # Linked by (issuer, subject): a later change of e-mail at either end keeps the same account.
         db.session.get(User, user_id).email = "alice.adams@school.example"  # type: ignore[union-attr]
         db.session.commit()
     oidc_client.post("/sign-out")
+    with oidc_app.app_context():
+        assert db.session.scalar(select(UserSession.id)) is None
     assert sign_in_via_provider(oidc_client, oidc_provider, "alice").status_code == 302
     assert oidc_client.get("/training").status_code == 200
 

@@ -30,9 +30,11 @@ from quizapp.models import (
     School,
     StaffGroup,
     User,
+    UserSession,
 )
 from quizapp.people.join_links import link_token
 from quizapp.people.secrets import encrypt_secret
+from quizapp.people.sessions import hash_token, start_session
 from quizapp.people.tokens import Purpose, make_token
 from quizapp.training.evidence import check_evidence
 from quizapp.training.records import TrainingDetails, record_training, store_evidence
@@ -44,6 +46,7 @@ from ..factories import certify, make_cast, make_course
 # so a state-changing request by an allowed role cannot change what a refused one would see.
 ROLES = ("anonymous", "other_staff", "other_dsl", "staff", "dsl", "admin")
 WHERE = "url_values() in tests/security/objects.py"
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
 
@@ -73,6 +76,7 @@ class Cast:
     policy_version_id: int = 0
     external_id: int = 0
     batch_id: int = 0
+    session_id: int = 0
 
 
 def seed(session: Session, *, first_name: str | None = None, last_name: str = "Tester",
@@ -97,7 +101,9 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
     external = _external_training(session, people["staff"], now)
     batch = OutboxBatch(kind="reminders", school_id=school.id, created_by_id=people["dsl"].id, created_at=now)
     session.add(batch)
+    staff_session = hash_token(start_session(session, people["staff"], FIREFOX, now))
     session.commit()
+    session_id = session.scalar(select(UserSession.id).where(UserSession.token_hash == staff_session))
     return Cast(people={k: u.id for k, u in people.items()}, emails={k: u.email for k, u in people.items()},
                 course_id=course.id, attempt_id=cert.attempt_id, certificate_id=cert.id, certificate_code=cert.code,
                 bank_slug=bank.slug, school_id=school.id, group_id=group.id,
@@ -105,7 +111,7 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
                 link_id=link.id, join_link_id=join_link.id, join_request_id=join_request.id,
                 join_token=link_token(secret, join_link), image_digest=image.sha256,
                 policy_id=policy.id, policy_version_id=policy.versions[0].id,
-                external_id=external.id, batch_id=batch.id)
+                external_id=external.id, session_id=session_id or 0, batch_id=batch.id)
 
 
 def _join(session: Session, school: School, dsl: User, now: datetime) -> tuple[JoinLink, JoinRequest]:
@@ -176,15 +182,17 @@ def url_values(cast: Cast) -> dict[str, Any]:
         "version_id": cast.policy_version_id,
         "record_id": cast.external_id,
         "batch_id": cast.batch_id,
+        "session_id": cast.session_id,
     }
 
 
 def client_for(app: Flask, cast: Cast, role: str) -> FlaskClient:
-    """A test client signed in as the role (through Flask-Login's own session key), or anonymous."""
+    """A test client signed in as the role (a real session record, its id in Flask-Login's key), or anonymous."""
     client = app.test_client()
     if role != "anonymous":
         with app.app_context():
-            session_id = db.session.get(User, cast.people[role]).get_id()
+            session_id = start_session(db.session, db.session.get(User, cast.people[role]), "pytest", utcnow())
+            db.session.commit()
         with client.session_transaction() as flask_session:
             flask_session["_user_id"] = session_id
             flask_session["_fresh"] = True

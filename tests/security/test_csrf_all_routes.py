@@ -55,10 +55,18 @@ def csrf_app(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Flask]:
     db.dispose(protected)
 
 
-def _refusals(app: Flask, cast: Cast, url: str, method: str, role: str) -> list[tuple[str, object]]:
-    client = client_for(app, cast, role)
-    foreign = page_token(client_for(app, cast, "other_staff"), signed_in=True)
-    page_token(client, signed_in=role != "anonymous")  # the session now holds a token of its own
+def _clients(app: Flask, cast: Cast) -> tuple[dict[str, FlaskClient], str]:
+    """A client per viewer, each session holding a token of its own, and a token of another session.
+
+    Made before the database is fingerprinted, since signing in writes a session record.
+    """
+    clients = {role: client_for(app, cast, role) for role in VIEWERS}
+    for role, client in clients.items():
+        page_token(client, signed_in=role != "anonymous")
+    return clients, page_token(client_for(app, cast, "other_staff"), signed_in=True)
+
+
+def _refusals(client: FlaskClient, foreign: str, url: str, method: str, role: str) -> list[tuple[str, object]]:
     results = []
     for label, data, headers in (("no token", {}, {}),
                                  ("a made-up token", {"csrf_token": "not-a-token"}, {"X-CSRFToken": "not-a-token"}),
@@ -77,8 +85,10 @@ def test_state_changing_route_refuses_a_request_without_a_valid_csrf_token(
         cast = seed(db.session)
     rule_arguments = set(re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule))
     url = build_url(csrf_app, endpoint, rule_arguments, url_values(cast))
+    clients, foreign = _clients(csrf_app, cast)
     before = fingerprint(csrf_app)
-    accepted = [problem for role in VIEWERS for problem in _refusals(csrf_app, cast, url, method, role)]
+    accepted = [problem for role, client in clients.items()
+                for problem in _refusals(client, foreign, url, method, role)]
     assert not accepted, f"requests not refused for want of a CSRF token: {accepted}"
     assert fingerprint(csrf_app) == before, f"a refused {method} {url} changed the database"
 

@@ -177,6 +177,7 @@ def test_reissue_supersedes_with_a_new_number_code_and_pdf(
         old = db.session.get(Certificate, cast["staff_online"])
         old_pdf, old_code = pdf_bytes(db.session, old), old.code
     clock.advance(days=2)
+    sign_in(client, people["admin_email"])  # two days on, the earlier sign-in has run out
     response = client.post(f"/admin/certificates/{cast['staff_online']}/reissue", follow_redirects=True)
     assert response.request.path == "/admin/certificates"
     with app.app_context():

@@ -4,7 +4,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import AuditEvent, User
+from quizapp.models import AuditEvent, User, UserSession
+from quizapp.people.sessions import hash_token
 
 from ..conftest import sign_in
 from ..factories import make_user
@@ -60,13 +61,16 @@ def test_deactivation_ends_an_existing_session(app: Flask, client: FlaskClient, 
     assert client.get("/home").status_code == 302
 
 
-def test_session_is_renewed_at_sign_in(client: FlaskClient, people: dict) -> None:
+def test_session_is_renewed_at_sign_in(app: Flask, client: FlaskClient, people: dict) -> None:
     with client.session_transaction() as sess:
         sess["planted"] = "attacker-chosen"
     sign_in(client, people["staff_email"])
     with client.session_transaction() as sess:
         assert "planted" not in sess
-        assert sess["_user_id"].split("-")[0] == str(people["staff"])
+        token = sess["_user_id"]
+    with app.app_context():
+        found = db.session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+        assert found is not None and found.user_id == people["staff"]
 
 
 def test_sign_out_needs_post_and_ends_the_session(client: FlaskClient, people: dict) -> None:
@@ -91,8 +95,8 @@ def test_a_new_password_signs_out_other_sessions(app: Flask, client: FlaskClient
     sign_in(client, people["staff_email"])
     assert client.get("/training").status_code == 200
     with app.app_context():
-        from quizapp.people.tokens import rotate_nonce
+        from quizapp.people.tokens import Purpose, set_password
 
-        rotate_nonce(db.session.get(User, people["staff"]))
+        set_password(db.session, db.session.get(User, people["staff"]), "another long passphrase", Purpose.RESET)
         db.session.commit()
     assert client.get("/training").status_code == 302

@@ -181,8 +181,8 @@ def test_confirmation_cannot_be_tampered_with_reused_or_late(app: Flask, admin: 
     response = admin.post("/admin/users/import/confirm", data={"payload": payload}, follow_redirects=True)
     assert "This preview was made by someone else." in response.get_data(as_text=True)
     admin.post("/sign-out")
-    sign_in(admin, people["admin_email"])
     clock.advance(hours=2)
+    sign_in(admin, people["admin_email"])
     late = admin.post("/admin/users/import/confirm", data={"payload": payload}, follow_redirects=True)
     assert "This preview is more than an hour old." in late.get_data(as_text=True)
     assert _count(app) == 7

@@ -86,10 +86,10 @@ def test_chart_is_svg_with_a_data_table(client: FlaskClient, world: dict) -> Non
     assert '<title id="chart-title">Bar chart: share of required training covered, by course' in html
     assert "<script" not in html.split("<main", 1)[1]
     data = {row[0]: row[1:] for row in table_rows(html, "chart-data")}
-    # Compliant, Due soon, In progress, Expired, Not started, Covered
-    assert data["Annual safeguarding"] == ["3", "0", "0", "1", "2", "50 %"]
-    assert data["Prevent duty"] == ["3", "1", "1", "0", "1", "66 %"]
-    assert data["All required courses"] == ["6", "1", "1", "1", "3", "58 %"]
+    # Compliant, Due soon, Update required, In progress, Update overdue, Expired, Not started, Covered
+    assert data["Annual safeguarding"] == ["3", "0", "0", "0", "0", "1", "2", "50 %"]
+    assert data["Prevent duty"] == ["3", "1", "0", "1", "0", "0", "1", "66 %"]
+    assert data["All required courses"] == ["6", "1", "0", "1", "0", "1", "3", "58 %"]
     assert "Annual safeguarding: 50 % covered (3 of 6)" in html
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.pool import NullPool
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, User
+from quizapp.people.tokens import Purpose, set_password
 
 from ..clock import Clock
 from ..conftest import sign_in
@@ -124,17 +125,17 @@ def test_a_signed_out_session_gets_401_with_the_message(app: Flask, client: Flas
 
 def test_a_session_that_no_longer_counts_cannot_save(app: Flask, client: FlaskClient, people: dict,
                                                      course_id: int, clock: Clock) -> None:
-    """A new sign-in nonce (password changed elsewhere) or a deactivated account ends the old session's saves."""
+    """A password set elsewhere (which ends every session) or a deactivated account ends the old session's saves."""
     sign_in(client, people["staff_email"])
     attempt_id = start_attempt(client, course_id)
     single = _items(app, attempt_id)["single"]
     with app.app_context():
-        db.session.execute(update(User).where(User.id == people["staff"]).values(auth_nonce="renewed-elsewhere"))
+        set_password(db.session, db.session.get(User, people["staff"]), "renewed elsewhere 123", Purpose.RESET)
         db.session.commit()
     _assert_signed_out(_save(client, attempt_id, single.id, [single.options[0]["id"]]))
     assert _stored(app, single.id) is None
 
-    sign_in(client, people["staff_email"])
+    sign_in(client, people["staff_email"], "renewed elsewhere 123")
     assert _save(client, attempt_id, single.id, [single.options[0]["id"]]).status_code == 200
     with app.app_context():
         db.session.execute(update(User).where(User.id == people["staff"]).values(active=False))
@@ -156,8 +157,8 @@ def test_a_forged_session_cookie_saves_nothing(app: Flask, people: dict, course_
     sign_in(owner, people["staff_email"])
     attempt_id = start_attempt(owner, course_id)
     single = _items(app, attempt_id)["single"]
-    with app.app_context():
-        identity = {"_user_id": f"{people['staff']}-{db.session.get(User, people['staff']).auth_nonce}"}
+    with owner.session_transaction() as owner_session:
+        identity = {"_user_id": owner_session["_user_id"]}  # the owner's session id, as if it had leaked
     forger = app.test_client()
     forger.set_cookie("session", _session_cookie("a-guessed-key", identity), domain="quizapp.test")
     _assert_signed_out(_save(forger, attempt_id, single.id, [single.options[0]["id"]]))

@@ -23,7 +23,8 @@ from .certificate_helpers import certify
 
 VALID = {"org_name": "Riverside Primary School", "signatory_name": "Gwenllïan Ŵyn",
          "signatory_role": "Designated Safeguarding Lead", "certificate_prefix": "RPS", "due_soon_days": "45",
-         "update_days": "30"}
+         "update_days": "30", "session_idle_minutes": "120", "session_max_hours": "12",
+         "data_protection_contact": "", "retention_years": "6", "keep_verifiable": "y"}
 
 
 def image(fmt: str = "PNG", size: tuple[int, int] = (300, 100), noise: bool = False) -> bytes:
@@ -137,6 +138,11 @@ def test_a_jpeg_logo_is_accepted_and_can_be_removed(app: Flask, admin: FlaskClie
     ("due_soon_days", "366", "“Due soon” window (days): Enter a whole number of days from 1 to 365."),
     ("update_days", "0", "Days to take an update quiz after a material change: Enter a whole number of days"),
     ("due_soon_days", "soon", "“Due soon” window (days):"),
+    ("session_idle_minutes", "4", "Sign out after this many minutes unused: Enter a whole number of minutes from 5"),
+    ("session_idle_minutes", "", "Sign out after this many minutes unused: Enter a whole number of minutes"),
+    ("session_idle_minutes", "780", "Sign out after this many minutes unused: Make this no longer than the hours"),
+    ("session_max_hours", "169", "Sign out after this many hours in any case: Enter a whole number of hours from 1"),
+    ("data_protection_contact", "x" * 301, "Data protection contact: Keep the data protection contact to 300"),
     ("org_name", "  ", "Organisation name: Enter the organisation name."),
     ("signatory_name", "", "Signatory name: Enter the name of the person who signs certificates."),
 ])
@@ -149,6 +155,17 @@ def test_invalid_fields_are_named_and_nothing_is_saved(app: Flask, admin: FlaskC
     after = _stored(app)
     assert after.logo is None and after.certificate_prefix == "QZ"
     assert [getattr(after, name) for name in VALID] == [getattr(before, name) for name in VALID]
+
+
+def test_session_limits_and_the_privacy_contact_are_saved_and_audited(app: Flask, admin: FlaskClient) -> None:
+    contact = "Data Protection Officer, dpo@riverside.sch.uk"
+    assert _post(admin, session_idle_minutes="30", session_max_hours="9",
+                 data_protection_contact=f"  {contact} ").status_code == 302
+    stored = _stored(app)
+    assert (stored.session_idle_minutes, stored.session_max_hours, stored.data_protection_contact) == (30, 9, contact)
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "settings.update")).one()
+        assert event.details["session_idle_minutes"] == [120, 30] and event.details["session_max_hours"] == [12, 9]
 
 
 def test_saving_without_changes_records_nothing(app: Flask, admin: FlaskClient) -> None:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import audit, banks, certificates, courses, policies, schools, settings, sign_in, users  # noqa: E402,F401,I001
+from . import audit, banks, certificates, courses, policies, privacy, schools, settings, sign_in, users  # noqa: E402,F401,I001

@@ -17,12 +17,18 @@ from ...audit import record
 from ...certificates.logo import MAX_LOGO_BYTES, LogoRefused, check_logo
 from ...extensions import db
 from ...models import OrgSettings, Role
+from ...models.settings import DEFAULT_IDLE_MINUTES, DEFAULT_MAX_HOURS, IDLE_MINUTES, MAX_HOURS, RETENTION_YEARS_MAX
 from ...people.fields import has_control
 from ..permissions import allow
 from . import bp
 
-TEXT_FIELDS = ("org_name", "signatory_name", "signatory_role", "certificate_prefix", "due_soon_days", "update_days")
+TEXT_FIELDS = ("org_name", "signatory_name", "signatory_role", "certificate_prefix", "due_soon_days", "update_days",
+               "session_idle_minutes", "session_max_hours", "data_protection_contact", "retention_years",
+               "keep_verifiable")
 DAYS_MESSAGE = "Enter a whole number of days from 1 to 365."
+IDLE_MESSAGE = f"Enter a whole number of minutes from {IDLE_MINUTES[0]} to {IDLE_MINUTES[1]}."
+MAX_MESSAGE = f"Enter a whole number of hours from {MAX_HOURS[0]} to {MAX_HOURS[1]}."
+YEARS_MESSAGE = f"Enter a whole number of years from 1 to {RETENTION_YEARS_MAX}."
 
 
 def _strip(value: str | None) -> str | None:
@@ -51,8 +57,32 @@ class SettingsForm(FlaskForm):
         InputRequired(message=DAYS_MESSAGE), NumberRange(min=1, max=365, message=DAYS_MESSAGE)])
     update_days = IntegerField("Days to take an update quiz after a material change", default=30, validators=[
         InputRequired(message=DAYS_MESSAGE), NumberRange(min=1, max=365, message=DAYS_MESSAGE)])
+    session_idle_minutes = IntegerField(
+        "Sign out after this many minutes unused", default=DEFAULT_IDLE_MINUTES, validators=[
+            InputRequired(message=IDLE_MESSAGE),
+            NumberRange(min=IDLE_MINUTES[0], max=IDLE_MINUTES[1], message=IDLE_MESSAGE)])
+    session_max_hours = IntegerField(
+        "Sign out after this many hours in any case", default=DEFAULT_MAX_HOURS, validators=[
+            InputRequired(message=MAX_MESSAGE), NumberRange(min=MAX_HOURS[0], max=MAX_HOURS[1], message=MAX_MESSAGE)])
+    data_protection_contact = StringField("Data protection contact", filters=[_strip], validators=[
+        Length(max=300, message="Keep the data protection contact to 300 characters.")])
+    retention_years = IntegerField("Years to keep a leaver’s records", default=6, validators=[
+        InputRequired(message=YEARS_MESSAGE), NumberRange(min=1, max=RETENTION_YEARS_MAX, message=YEARS_MESSAGE)])
+    keep_verifiable = BooleanField("Keep certificates verifiable after a leaver’s records are removed", default=True)
     logo_bytes: bytes | None = None
     logo_mime: str | None = None
+
+    def validate_session_idle_minutes(self, field: IntegerField) -> None:
+        """An idle limit longer than the maximum would never apply, which is surely a slip."""
+        hours = self.session_max_hours.data
+        if field.data is not None and isinstance(hours, int) and field.data > hours * 60:
+            raise ValidationError("Make this no longer than the hours in any case below "
+                                  f"({hours} hours is {hours * 60} minutes).")
+
+    def validate_data_protection_contact(self, field: StringField) -> None:
+        """Shown on the privacy page as one line."""
+        if has_control(field.data or ""):
+            raise ValidationError("Put the data protection contact on one line, without tabs.")
 
     def validate_org_name(self, field: StringField) -> None:
         """The name goes into every reminder's subject line, so it must be one line of plain text."""

@@ -1,4 +1,4 @@
-"""Admin screen: people (list, add, edit, deactivate, reactivate, send set-password links)."""
+"""Admin screen: people (list, add, edit, deactivate, reactivate, end sessions, send set-password links)."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -6,12 +6,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from ...audit import record_view
 from ...config import base_url, now
 from ...extensions import db
 from ...models import Role, School, StaffGroup, User
 from ...people import users as ops
 from ...people.fields import AccountError
 from ...people.invitations import SendResult, send_links
+from ...people.sessions import active_sessions, end_all_sessions
 from ...people.tokens import Purpose
 from ..forms import ConfirmForm
 from ..permissions import allow
@@ -105,6 +107,8 @@ def _person(user_id: int) -> User:
 def user_edit(user_id: int) -> str | Response:
     """Edit a person's details; deactivate, reactivate or send a link from here too."""
     person = _person(user_id)
+    if request.method == "GET":
+        record_view(db.session, current_user, person, "person.admin_view", f"user:{person.id}", now())
     form = PersonForm(data=None if request.method == "POST" else _initial(person))
     form.load_choices(db.session)
     if form.validate_on_submit():
@@ -115,7 +119,8 @@ def user_edit(user_id: int) -> str | Response:
         else:
             flash(f"Saved {person.full_name}." if changes else "Nothing changed.", "success")
             return redirect(url_for("admin.user_edit", user_id=person.id))
-    return render_template("admin/users_form.html", form=form, person=person, action_form=ConfirmForm())
+    return render_template("admin/users_form.html", form=form, person=person, action_form=ConfirmForm(),
+                           sessions=len(active_sessions(db.session, person, now())))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
@@ -139,8 +144,23 @@ def user_reactivate(user_id: int) -> Response:
     """Let a deactivated person sign in again."""
     person = _person(user_id)
     if ConfirmForm().validate_on_submit():
-        ops.reactivate(db.session, person, current_user)
-        flash(f"Reactivated {person.full_name}.", "success")
+        try:
+            ops.reactivate(db.session, person, current_user)
+        except AccountError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(f"Reactivated {person.full_name}.", "success")
+    return redirect(url_for("admin.user_edit", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@allow(Role.ADMIN)
+def user_end_sessions(user_id: int) -> Response:
+    """Sign a person out on every browser (a lost phone, a shared computer); they can sign in again."""
+    person = _person(user_id)
+    if ConfirmForm().validate_on_submit():
+        ended = end_all_sessions(db.session, person, current_user, "ended by an admin")
+        flash(f"Ended {ended} session{'' if ended == 1 else 's'} of {person.full_name}.", "success")
     return redirect(url_for("admin.user_edit", user_id=person.id))
 
 

@@ -69,7 +69,8 @@ def evidence(record_id: int) -> Response:
     stored = db.session.get(EvidenceFile, row.evidence_id)
     if stored is None:
         abort(404)
-    audit(db.session, current_user, "external.evidence_download", f"external:{row.id}", sha256=stored.sha256)
+    audit(db.session, current_user, "external.evidence_download", f"external:{row.id}", subject=row.user_id,
+          sha256=stored.sha256)
     # The name is built from the record's id and the checked type: the uploaded name is never used.
     name = f"evidence-{row.id}.{stored.extension}"
     return Response(stored.data, mimetype=stored.content_type, headers={

@@ -8,6 +8,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from ...audit import record_view
 from ...certificates.issue import on_pass
 from ...config import now
 from ...engine import timing
@@ -145,6 +146,7 @@ def result(attempt_id: int) -> str | Response:
     certificate = db.session.scalar(
         select(Certificate).where(Certificate.attempt_id == attempt.id).order_by(Certificate.id.desc()).limit(1)
     )
+    record_view(db.session, current_user, attempt.user, "attempt.review_view", f"attempt:{attempt.id}", now())
     shows = review_shows(attempt.course.failed_review, bool(attempt.passed), attempt.user_id == current_user.id)
     return render_template("staff/result.html", attempt=attempt, certificate=certificate, shows=shows,
                            kind_of=kind_of)

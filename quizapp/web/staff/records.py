@@ -54,6 +54,9 @@ def download_certificate(certificate_id: int) -> Response:
     cert = db.session.get(Certificate, certificate_id)
     if cert is None or not can_see_person(current_user, cert.user):
         abort(404)
-    record(db.session, current_user, "certificate.download", f"certificate:{cert.number}")
+    if cert.user.anonymised_at is not None:
+        abort(404)  # the PDF printed the holder's name, so it was deleted with their records
+    # Every download is recorded (each is a copy that leaves the system), with whose certificate it is.
+    record(db.session, current_user, "certificate.download", f"certificate:{cert.number}", subject=cert.user_id)
     return Response(pdf_bytes(db.session, cert), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{download_name(cert)}"'})

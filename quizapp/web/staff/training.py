@@ -15,6 +15,7 @@ from ...policies.acknowledge import to_read
 from ...policies.standing import load_book
 from ...quiz.attempts import in_progress, start_context, start_or_resume
 from ...quiz.training import training_lines
+from ...quiz.updates import owed_updates, start_update
 from ...training.ledger import cpd_ledger
 from ..forms import ConfirmForm
 from ..markdown import render_markdown
@@ -29,7 +30,7 @@ def my_training() -> str:
     moment = now()
     lines = training_lines(db.session, current_user, moment, OrgSettings.current(db.session).due_soon_days)
     policies = to_read(db.session, load_book(db.session), current_user, moment)
-    return render_template("staff/my_training.html", lines=lines, to_read=policies,
+    return render_template("staff/my_training.html", lines=lines, to_read=policies, form=ConfirmForm(),
                            ledger=cpd_ledger(db.session, current_user.id))
 
 
@@ -53,9 +54,24 @@ def course(course_id: int) -> str:
     learning = [(link.bank, render_markdown(link.bank.learning)) for link in course.banks]
     return render_template(
         "staff/course.html", course=course, learning=learning, running=running, form=ConfirmForm(),
+        update=owed_updates(db.session, current_user.id, moment).get(course.id),
         allowance=timing.describe_allowance(course.time_limit_minutes, current_user.extra_time_pct),
         reasons=[] if running else rules.reasons_not_to_start(ctx, moment),
         attempts_left=rules.attempts_left_today(ctx, moment))
+
+
+@bp.route("/courses/<int:course_id>/update/start", methods=["POST"])
+@allow(SIGNED_IN)
+def start_update_quiz(course_id: int) -> Response:
+    """Start the short update quiz a material bank edition asks for, or carry on with the quiz in progress."""
+    course = _course_or_404(course_id)
+    try:
+        attempt = start_update(db.session, current_user, course, now(), on_pass)
+    except Refused as refused:
+        for reason in refused.reasons:
+            flash(reason, "error")
+        return redirect(url_for("staff.course", course_id=course.id))
+    return redirect(url_for("staff.attempt", attempt_id=attempt.id))
 
 
 @bp.route("/courses/<int:course_id>/start", methods=["POST"])

@@ -1,0 +1,149 @@
+"""Sign-in sessions held on the server: start, look up (one indexed query), list and end them."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy.orm import Session, lazyload
+
+from ..audit import record
+from ..engine.timing import GRACE
+from ..models import Attempt, AttemptState, OrgSettings, User, UserSession
+from ..models.sessions import AGENT_MAX
+from ..models.settings import DEFAULT_IDLE_MINUTES, DEFAULT_MAX_HOURS
+
+# last_seen_at is written at most this often, so a busy quiz does not turn every answer into a session write.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a session may sit unused, and how long it may last in all."""
+
+    idle: timedelta
+    maximum: timedelta
+
+    @classmethod
+    def of(cls, settings: OrgSettings | None) -> Limits:
+        """The limits in Settings (the defaults while no settings row exists yet)."""
+        return cls.from_values(settings.session_idle_minutes if settings else None,
+                               settings.session_max_hours if settings else None)
+
+    @classmethod
+    def from_values(cls, idle_minutes: int | None, max_hours: int | None) -> Limits:
+        """The limits from the two settings columns (None for the defaults)."""
+        return cls(timedelta(minutes=idle_minutes or DEFAULT_IDLE_MINUTES),
+                   timedelta(hours=max_hours or DEFAULT_MAX_HOURS))
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 (hex) under which a session's random id is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@lru_cache(maxsize=256)
+def describe_agent(user_agent: str) -> str:
+    """A browser and system a person recognises, like "Firefox on Windows", from the User-Agent header."""
+    from ua_parser import parse  # loads its rules on first use (about 0.1 s), so only at a sign-in
+
+    parsed = parse(user_agent[:500])
+    browser = parsed.user_agent.family if parsed.user_agent else ""
+    system = parsed.os.family if parsed.os else ""
+    if browser in ("", "Other"):
+        return "Unknown browser"
+    words = f"{browser} on {system}" if system not in ("", "Other") else browser
+    return words[:AGENT_MAX]
+
+
+def start_session(session: Session, user: User, user_agent: str, now: datetime) -> str:
+    """Record a new sign-in and return its random id (for the cookie); flush only."""
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(token_hash=hash_token(token), user_id=user.id, created_at=now, last_seen_at=now,
+                            user_agent=describe_agent(user_agent or "")))
+    # A good moment to forget this person's sessions that have run out in any case.
+    maximum = Limits.of(OrgSettings.current(session)).maximum
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.created_at <= now - maximum))
+    session.flush()
+    return token
+
+
+def _quiz_running_until(session: Session, user_id: int, now: datetime) -> datetime | None:
+    deadline = session.scalar(select(func.max(Attempt.deadline_at)).where(
+        Attempt.user_id == user_id, Attempt.state == AttemptState.IN_PROGRESS.value))
+    return deadline if deadline is not None and deadline + GRACE > now else None
+
+
+def _alive(session: Session, found: UserSession, limits: Limits, now: datetime) -> bool:
+    if now - found.created_at >= limits.maximum:
+        return False
+    if now - found.last_seen_at < limits.idle:
+        return True
+    # Idle for too long, unless a quiz is running: its deadline keeps the session (only this case costs a query).
+    return _quiz_running_until(session, found.user_id, now) is not None
+
+
+def find_session(session: Session, token: str, now: datetime) -> tuple[UserSession, User] | None:
+    """The live session and its active person for a cookie's id, else None (an expired record is deleted).
+
+    One indexed query: the record, its person and the two limits from the settings row (only those columns:
+    the row also holds the logo, which a save has no reason to fetch).
+    """
+    row = session.execute(
+        select(UserSession, User, OrgSettings.session_idle_minutes, OrgSettings.session_max_hours)
+        .join(User, User.id == UserSession.user_id)
+        .outerjoin(OrgSettings, OrgSettings.id == 1)
+        .where(UserSession.token_hash == hash_token(token))
+        .options(lazyload(User.school), lazyload(User.staff_group))).first()
+    if row is None:
+        return None
+    found, user, idle_minutes, max_hours = row
+    if not user.active:
+        return None
+    if not _alive(session, found, Limits.from_values(idle_minutes, max_hours), now):
+        session.delete(found)
+        return None
+    if now - found.last_seen_at >= TOUCH_EVERY:
+        found.last_seen_at = now
+    return found, user
+
+
+def active_sessions(session: Session, user: User, now: datetime) -> list[UserSession]:
+    """The person's sessions that have not run out, most recently used first."""
+    limits = Limits.of(OrgSettings.current(session))
+    return list(session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.created_at > now - limits.maximum)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())))
+
+
+def purge_expired(session: Session, now: datetime) -> int:
+    """Delete every session past its maximum or unused for the idle time with no quiz running; say how many."""
+    limits = Limits.of(OrgSettings.current(session))
+    running = select(Attempt.user_id).where(Attempt.state == AttemptState.IN_PROGRESS.value,
+                                            Attempt.deadline_at > now - GRACE)
+    gone = cast(CursorResult[Any], session.execute(delete(UserSession).where(
+        (UserSession.created_at <= now - limits.maximum)
+        | ((UserSession.last_seen_at <= now - limits.idle) & UserSession.user_id.not_in(running))),
+        execution_options={"synchronize_session": False})).rowcount
+    return int(gone or 0)
+
+
+def end_session(session: Session, found: UserSession, actor: User) -> None:
+    """End one session (flush only), audited with the browser it was on."""
+    session.delete(found)
+    session.flush()
+    record(session, actor, "session.end", f"user:{found.user_id}", subject=found.user_id,
+           browser=found.user_agent)
+
+
+def end_all_sessions(session: Session, user: User, actor: User | None, reason: str) -> int:
+    """End every session of the person (flush only) and say how many; audited with the reason."""
+    ended = cast(CursorResult[Any], session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id))).rowcount or 0
+    session.flush()
+    record(session, actor, "session.end_all", f"user:{user.id}", subject=user.id, reason=reason, count=ended)
+    return ended
