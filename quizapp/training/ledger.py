@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..models import (
     Attempt,
+    AttemptPurpose,
     AttemptState,
     Course,
     ExternalState,
@@ -55,15 +56,20 @@ class Ledger:
                  sum(line.minutes for line in self.lines if line.kind == kind)) for kind in kinds]
 
 
+UPDATE_SUFFIX = ": update quiz after a new edition"
+
+
 def quizzes_passed(session: Session, user_id: int) -> list[LedgerLine]:
     """Each passed quiz, with the time spent in it (whole minutes, at least one)."""
-    rows = session.execute(select(Attempt.started_at, Attempt.finished_at, Attempt.score_pct, Course.title)
+    rows = session.execute(select(Attempt.started_at, Attempt.finished_at, Attempt.score_pct, Course.title,
+                                  Attempt.purpose)
                            .join(Course, Course.id == Attempt.course_id)
                            .where(Attempt.user_id == user_id, Attempt.state == AttemptState.FINISHED.value,
                                   Attempt.passed.is_(True)))
-    return [LedgerLine(finished.date(), QUIZ, title, f"{score} %",
-                       max(1, round((finished - started).total_seconds() / 60)))
-            for started, finished, score, title in rows if finished is not None]
+    # An update quiz is learning time too, but says so: it certifies nothing on its own.
+    return [LedgerLine(finished.date(), QUIZ, title + (UPDATE_SUFFIX if purpose == AttemptPurpose.UPDATE.value else ""),
+                       f"{score} %", max(1, round((finished - started).total_seconds() / 60)))
+            for started, finished, score, title, purpose in rows if finished is not None]
 
 
 def external_training(session: Session, user_id: int) -> list[LedgerLine]:

@@ -13,7 +13,4 @@ from .public import bp
 @allow(PUBLIC)
 def privacy() -> str:
     """The plain-English privacy notice, open to anyone, with the school's name and data protection contact."""
-    settings = OrgSettings.current(db.session)
-    # A retention setting, where this installation has one, is named; otherwise the school's schedule decides.
-    retention_years = getattr(settings, "retention_years", None)
-    return render_template("public/privacy.html", settings=settings, retention_years=retention_years)
+    return render_template("public/privacy.html", settings=OrgSettings.current(db.session))

@@ -21,9 +21,9 @@ TITLE = "Update Journey Safeguarding"
 NOTE = "Question 1 now follows KCSIE 2026; a new question on reporting."
 
 
-def _passed_before_an_edition(live: LiveServer) -> Any:
-    person = live.add_person("staff", first_name="Una", last_name="Update")
-    course_id = live.add_course(questions=6, draw_count=4, time_limit=10, title=TITLE)
+def _passed_before_an_edition(live: LiveServer, title: str = TITLE, last_name: str = "Update") -> Any:
+    person = live.add_person("staff", first_name="Una", last_name=last_name)
+    course_id = live.add_course(questions=6, draw_count=4, time_limit=10, title=title)
     with live.session() as session:
         course, user = session.get(Course, course_id), session.get(User, person.id)
         assert course is not None and user is not None
@@ -62,3 +62,14 @@ def test_staff_take_the_update_quiz_from_my_training(page: Any, live_server: Liv
     card = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=TITLE))
     expect(card.get_by_text("Passed", exact=True)).to_be_visible()
     expect(card.get_by_role("button", name=re.compile("Start update quiz"))).to_have_count(0)
+
+
+def test_the_dsl_sees_who_must_take_the_update(page: Any, live_server: LiveServer) -> None:
+    owing = _passed_before_an_edition(live_server, "Update Matrix Safeguarding", last_name="Owes-Update")
+    sign_in(page, live_server.add_person("dsl"))
+    page.goto("/dsl/?status=update_required&q=owes-update")
+    row = page.get_by_role("row").filter(has_text="Owes-Update")
+    expect(row.get_by_text("Update required")).to_be_visible()
+    check_accessibility(page, "the compliance matrix with an update required")
+    page.goto(f"/dsl/people/{owing.id}")
+    expect(page.get_by_role("main").get_by_text("Update required", exact=True)).to_be_visible()

@@ -131,7 +131,8 @@ def test_policy_columns_cost_the_same_statements_at_two_sizes(app: Flask, world:
     small = _counts(app, world)
     _grow(app, world, people=120)
     assert _counts(app, world) == small
-    assert max(small.values()) <= 18, small
+    # The person page also records the view (who saw what): one look for a recent view and one insert.
+    assert max(small.values()) <= 19, small
 
 
 def test_the_summary_counts_each_policy_for_everyone_the_filters_match(app: Flask, client, world: dict):

@@ -126,7 +126,8 @@ def test_verify_page_of_an_anonymised_persons_certificate_shows_no_name(app: Fla
 def test_settings_name_the_retention_field(app: Flask, client: FlaskClient, people: dict) -> None:
     sign_in(client, people["admin_email"])
     form = {"org_name": "Test School", "signatory_name": "A Person", "signatory_role": "DSL",
-            "certificate_prefix": "QZ", "due_soon_days": "30", "update_days": "30", "retention_years": "0"}
+            "certificate_prefix": "QZ", "due_soon_days": "30", "update_days": "30", "session_idle_minutes": "120",
+            "session_max_hours": "12", "retention_years": "0"}
     page = _text(client.post("/admin/settings", data=form).get_data(as_text=True))
     assert "Years to keep a leaver’s records: Enter a whole number of years from 1 to 50." in page
     client.post("/admin/settings", data={**form, "retention_years": "8"})

@@ -33,7 +33,8 @@ def test_the_notice_is_public_and_names_the_school_and_its_contact(app: Flask, c
     for heading in ("What we hold", "Why we hold it", "How long we keep it", "Who can see it",
                     "Your rights and how to ask for a copy"):
         assert f"<h2>{heading}</h2>" in page
-    assert "as long as the school’s retention schedule says" in page
+    assert "the school keeps them for 6 years, as its retention schedule says" in page
+    assert "“issued to a former member of staff” instead of your name" in page
     assert "after 90 minutes without use" in page and "after 10 hours" in page
 
 

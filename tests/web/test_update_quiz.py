@@ -15,6 +15,7 @@ from quizapp.compliance.status import Status
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Certificate, Course, Question, User
 from quizapp.notify.reminders import plan_reminders
+from quizapp.training.ledger import cpd_ledger
 
 from ..clock import Clock
 from ..conftest import sign_in
@@ -137,6 +138,9 @@ def test_update_quiz_draws_only_what_changed_and_passing_restores_compliant(
     assert _export(admin)["Sam"] == "Compliant"
     person = admin.get(f"/dsl/people/{material['staff']}").get_data(as_text=True)
     assert "Finished the Annual safeguarding update quiz: 100 %, passed" in person
+    with app.app_context():
+        lines = [line.title for line in cpd_ledger(db.session, material["staff"]).lines]
+    assert "Annual safeguarding: update quiz after a new edition" in lines  # learning time, said for what it is
 
 
 def test_failing_the_update_quiz_allows_a_retry_by_the_course_rules(
