@@ -22,6 +22,7 @@ from quizapp.models import (
     ReminderLog,
     User,
 )
+from quizapp.notify.outbox import queue_mail
 from quizapp.people.sessions import start_session
 from quizapp.policies.acknowledge import acknowledge
 from quizapp.training.evidence import check_evidence
@@ -51,6 +52,9 @@ def _logs(session: Session, person: User, course: Course, now: datetime) -> None
     version = policy.versions[0]
     acknowledge(session, person, version, version.sha256, now)
     bank = session.get(QuestionBank, course.banks[0].bank_id)
+    queue_mail(session, "invite", "Set your password", person, kind="invite", now=now, user_id=person.id,
+               org="Test School", link="https://quizapp.test/account/invitation/x", hours="72 hours", expires=now,
+               forgotten_url="https://quizapp.test/account/forgotten", sign_in_url="https://quizapp.test/sign-in")
     session.add_all([
         ReminderLog(user_id=person.id, course_id=course.id, kind="learner", status="sent", sent_at=now),
         PolicyReminderLog(user_id=person.id, policy_id=policy.id, status="sent", sent_at=now),

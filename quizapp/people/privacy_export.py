@@ -25,6 +25,7 @@ from ..models import (
     JoinLink,
     JoinRequest,
     OidcLink,
+    OutboxMessage,
     Policy,
     PolicyAcknowledgement,
     PolicyReminderLog,
@@ -58,6 +59,8 @@ USER_COLUMNS: dict[str, str] = {
     "audit_event.actor_id": "audit",
     "audit_event.subject_id": "audit",
     "user_session.user_id": "sessions",
+    "outbox_message.user_id": "emails",
+    "outbox_batch.created_by_id": ACTED_ON,
     "certificate.revoked_by_id": ACTED_ON,
     "external_training.decided_by_id": ACTED_ON,
     "external_training.recorded_by_id": ACTED_ON,
@@ -200,6 +203,16 @@ def _reminders(session: Session, person: User) -> Iterator[Row]:
                    "sent_at": sent_at}
 
 
+def _emails(session: Session, person: User) -> Iterator[Row]:
+    query = (select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.recipient, OutboxMessage.subject,
+                    OutboxMessage.state, OutboxMessage.created_at, OutboxMessage.sent_at, OutboxMessage.last_error)
+             .where(OutboxMessage.user_id == person.id).order_by(OutboxMessage.created_at, OutboxMessage.id))
+    # Bodies stay out: a waiting one may hold a live sign-in link, and a sent one keeps none.
+    for row_id, kind, recipient, subject, state, created, sent, error in session.execute(query):
+        yield {"id": row_id, "kind": kind, "to": recipient, "subject": subject, "state": state,
+               "queued_at": created, "sent_at": sent, "problem": error}
+
+
 def _join_requests(session: Session, person: User) -> Iterator[Row]:
     # Requests made before the account existed (or turned down) carry only the e-mail, so match on it too.
     query = (select(JoinRequest, JoinLink.label).join(JoinLink, JoinLink.id == JoinRequest.link_id)
@@ -255,6 +268,7 @@ SECTIONS = (
     Section("policy_acknowledgements", "Policies read and acknowledged", _acknowledgements),
     Section("external_training", "Training done elsewhere (evidence files are in the evidence folder)", _external),
     Section("reminders", "Reminders and alerts e-mailed", _reminders),
+    Section("emails", "E-mails sent or waiting to be sent to this person", _emails),
     Section("join_requests", "Requests to join", _join_requests),
     Section("audit", "Audit trail entries by or about this person", _audit),
 )

@@ -19,6 +19,7 @@ from quizapp.models import (
     ExternalTraining,
     JoinRequest,
     OidcLink,
+    OutboxMessage,
     PolicyAcknowledgement,
     PolicyReminderLog,
     PolicyReviewAlert,
@@ -76,7 +77,8 @@ def test_export_matches_the_database_table_by_table(app: Flask, clock: Clock) ->
         for key, column in (("identity_provider_links", OidcLink.user_id), ("attempts", Attempt.user_id),
                             ("certificates", Certificate.user_id), ("external_training", ExternalTraining.user_id),
                             ("policy_acknowledgements", PolicyAcknowledgement.user_id),
-                            ("join_requests", JoinRequest.user_id), ("sessions", UserSession.user_id)):
+                            ("join_requests", JoinRequest.user_id), ("sessions", UserSession.user_id),
+                            ("emails", OutboxMessage.user_id)):
             assert exported[key] == _ids(session, column, person.person_id) != set(), key
         answers = set(session.scalars(select(AttemptQuestion.id).join(Attempt).where(
             Attempt.user_id == person.person_id)))
