@@ -15,6 +15,7 @@ from ..models import JoinLink, JoinRequest, OrgSettings, Role
 from ..notify.messages import external_url
 from ..people.fields import AccountError
 from ..people.join_links import LinkInput, LinkState, create_link, find_link, link_state, link_token, revoke_link
+from ..people.join_mail import tell_newcomer
 from ..people.join_poster import poster_pdf
 from ..people.join_requests import JoinInput, LinkUnusable, approve, reject, request_to_join, waiting_requests
 from ..people.join_sso import JoinedBy, join_with_provider
@@ -116,13 +117,17 @@ def approve_request(join_request_id: int) -> Response:
     """Make the newcomer's account; they can sign in with the password they chose."""
     found = _own_request(join_request_id)
     if ConfirmForm().validate_on_submit():
-        how = "the school account they joined with" if found.oidc_subject else "the password they chose"
+        by_provider = bool(found.oidc_subject)
+        how = "the school account they joined with" if by_provider else "the password they chose"
         try:
             user = approve(db.session, found, current_user, now())
         except AccountError as exc:
             flash(exc.message, "error")
         else:
-            flash(f"Approved {user.full_name}. They can now sign in with {user.email} and {how}.", "success")
+            problem = _tell(found, by_provider)
+            flash(f"Approved {user.full_name}. They can now sign in with {user.email} and {how}"
+                  + (f"; the e-mail telling them so {problem}." if problem else ", and are e-mailed to say so."),
+                  "error" if problem else "success")
     return redirect(url_for("join.links"))
 
 
@@ -138,8 +143,16 @@ def reject_request(join_request_id: int) -> Response:
         except AccountError as exc:
             flash(exc.message, "error")
         else:
-            flash(f"Rejected the request from {found.first_name} {found.last_name}.", "success")
+            problem = _tell(found, by_provider=False)
+            flash(f"Rejected the request from {found.first_name} {found.last_name}"
+                  + (f"; the e-mail telling them so {problem}." if problem else "; they are e-mailed to say so."),
+                  "error" if problem else "success")
     return redirect(url_for("join.links"))
+
+
+def _tell(found: JoinRequest, by_provider: bool) -> str | None:
+    return tell_newcomer(db.session, found, sign_in_url=external_url(base_url(), "auth.sign_in"),
+                         by_provider=by_provider, now=now())
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import JoinLink, JoinRequest, OidcLink, User
+from quizapp.models import JoinLink, JoinRequest, OidcLink, OutboxMessage, User
 
 from ..conftest import _empty_tables, build_app, sign_in
 from ..factories import make_cast
@@ -79,6 +79,9 @@ def test_a_newcomer_joins_with_the_provider_and_signs_in_with_it_once_approved(
     assert "confirmed by their school account" in client.get("/dsl/join-links").get_data(as_text=True)
     client.post(f"/dsl/join-requests/{request_id}/approve", data={})
     assert "the school account they joined with" in client.get("/dsl/join-links").get_data(as_text=True)
+    with join_app.app_context():
+        told = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "join_approved")).one()
+        assert told.recipient == "newbie@school.example" and told.user_id is not None
     client.post("/sign-out")
     with join_app.app_context():
         user = db.session.scalars(select(User).where(User.email == "newbie@school.example")).one()

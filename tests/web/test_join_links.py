@@ -12,6 +12,7 @@ from quizapp.models import AuditEvent, JoinLink, JoinRequest, User
 
 from ..clock import Clock
 from ..conftest import sign_in
+from ..smtp import Inbox, use_smtp
 
 PASSWORD = "a long volunteer passphrase"
 
@@ -34,7 +35,8 @@ def _ask(client: FlaskClient, url: str, email: str = "vol@example.net", **change
 
 
 def test_a_volunteer_joins_and_signs_in_once_the_dsl_approves(app: Flask, client: FlaskClient, people: dict,
-                                                              clock: Clock) -> None:
+                                                              clock: Clock, smtp_inbox: Inbox) -> None:
+    use_smtp(app, smtp_inbox)
     sign_in(client, people["dsl_email"])
     url = _make_link(client, app)
     client.post("/sign-out")
@@ -50,7 +52,10 @@ def test_a_volunteer_joins_and_signs_in_once_the_dsl_approves(app: Flask, client
     with app.app_context():
         request_id = db.session.scalar(select(JoinRequest.id))
     done = client.post(f"/dsl/join-requests/{request_id}/approve", follow_redirects=True).get_data(as_text=True)
-    assert "Approved Val Unteer." in done
+    assert "Approved Val Unteer." in done and "are e-mailed to say so" in done
+    assert smtp_inbox.recipients == [["vol@example.net"]]
+    told = Inbox.text(smtp_inbox.messages[0])
+    assert "has been approved" in told and "the password you chose" in told and "/sign-in" in told
     client.post("/sign-out")
     assert sign_in(client, "vol@example.net", PASSWORD).status_code == 302
     with app.app_context():
@@ -107,7 +112,8 @@ def test_bad_input_is_named_and_an_existing_account_learns_nothing(app: Flask, c
 
 
 def test_a_rejected_request_never_becomes_an_account(app: Flask, client: FlaskClient, people: dict,
-                                                     clock: Clock) -> None:
+                                                     clock: Clock, smtp_inbox: Inbox) -> None:
+    use_smtp(app, smtp_inbox)
     sign_in(client, people["dsl_email"])
     url = _make_link(client, app)
     client.post("/sign-out")
@@ -122,6 +128,8 @@ def test_a_rejected_request_never_becomes_an_account(app: Flask, client: FlaskCl
         assert db.session.scalar(select(User).where(User.email == "vol@example.net")) is None
         rejected = db.session.get(JoinRequest, request_id)
         assert rejected.state == "rejected" and rejected.reason == "Not known to the school"
+    told = Inbox.text(smtp_inbox.messages[0])
+    assert "was not approved" in told and "Not known to the school" in told
 
 
 def test_the_poster_is_a_pdf_with_the_link(app: Flask, client: FlaskClient, people: dict, clock: Clock) -> None:
