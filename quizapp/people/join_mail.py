@@ -10,7 +10,7 @@ from ..models import JoinRequest, OrgSettings
 from ..notify.outbox import queue_mail
 
 
-@dataclass(frozen=True)
+@dataclass
 class Newcomer:
     """Who asked to join, as the mail addresses them (a rejected request has no account)."""
 
