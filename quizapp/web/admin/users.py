@@ -61,9 +61,10 @@ def _send(people: list[User], purpose: Purpose) -> SendResult:
 
 
 def flash_sent(result: SendResult, noun: str) -> None:
-    """Tell the admin how many links went out and which could not be sent."""
+    """Tell the admin how many links are on their way and which could not be sent."""
     if result.sent:
-        flash(f"Sent {len(result.sent)} {noun}{'' if len(result.sent) == 1 else 's'}.", "success")
+        # Queued, not yet delivered: the worker sends them in a moment and retries a busy mail server.
+        flash(f"Sending {len(result.sent)} {noun}{'' if len(result.sent) == 1 else 's'} now.", "success")
     for user, problem in result.failed:
         flash(f"Could not send to {user.email}: {problem}", "error")
     if not result.sent and not result.failed:
