@@ -7,6 +7,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from typing import IO
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -68,6 +69,17 @@ def manifest_row(cert: Certificate, email: str, today: date, file_name: str) -> 
             LABELS[certificate_status(cert, today)], file_name]
 
 
+def copy_entry(archive: zipfile.ZipFile, sink: ZipSink, raw: IO[bytes], name: str,
+               stamp: datetime) -> Iterator[bytes]:
+    """Copy a spooled file into the archive as `name`, handing bytes on whenever enough are buffered."""
+    raw.seek(0)
+    with archive.open(zip_entry(name, stamp), "w") as entry:
+        while chunk := raw.read(COPY_CHUNK):
+            entry.write(chunk)
+            if sink.size >= FLUSH_AT:
+                yield sink.drain()
+
+
 def with_pdfs(listing: Select[Certificate]) -> Select[Certificate, str, bytes]:
     """Add each holder's email and the stored PDF to a certificate listing (User already joined)."""
     return listing.add_columns(User.email, CertificateFile.pdf).join(
@@ -92,12 +104,7 @@ def zip_stream(session: Session, query: Select[Certificate, str, bytes], today: 
             if sink.size >= FLUSH_AT:
                 yield sink.drain()
         text.flush()
-        raw.seek(0)
-        with archive.open(zip_entry(MANIFEST, stamp), "w") as entry:
-            while chunk := raw.read(COPY_CHUNK):
-                entry.write(chunk)
-                if sink.size >= FLUSH_AT:
-                    yield sink.drain()
+        yield from copy_entry(archive, sink, raw, MANIFEST, stamp)
         text.detach()
         yield sink.drain()
     yield sink.drain()  # the central directory, written as the archive closes

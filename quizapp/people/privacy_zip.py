@@ -17,7 +17,7 @@ from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..certificates.bulk import ZipSink, zip_entry
+from ..certificates.bulk import ZipSink, copy_entry, zip_entry
 from ..models import Certificate, CertificateFile, EvidenceFile, ExternalTraining, User
 from .privacy_export import SECTIONS, Row, certificate_file_name, evidence_file_name, plain
 
@@ -98,15 +98,6 @@ def _files(session: Session, person: User) -> Iterator[tuple[str, datetime, byte
         yield evidence_file_name(evidence_id, extension[content_type]), uploaded_at, data
 
 
-def _copy(archive: zipfile.ZipFile, sink: ZipSink, raw: IO[bytes], name: str, stamp: datetime) -> Iterator[bytes]:
-    raw.seek(0)
-    with archive.open(zip_entry(name, stamp), "w") as entry:
-        while chunk := raw.read(COPY_CHUNK):
-            entry.write(chunk)
-            if sink.size >= FLUSH_AT:
-                yield sink.drain()
-
-
 def export_zip(session: Session, person_id: int, org: str, now: datetime) -> Iterator[bytes]:
     """Yield the ZIP of everything held about the person, a few hundred KB at a time."""
     # Loaded here, not handed in: a streamed response runs after the request's commit, in the same session.
@@ -130,7 +121,7 @@ def export_zip(session: Session, person_id: int, org: str, now: datetime) -> Ite
                 yield sink.drain()
         for text, raw, name in ((json_text, raw_json, "data.json"), (html_text, raw_html, "summary.html")):
             text.flush()
-            yield from _copy(archive, sink, raw, name, now)
+            yield from copy_entry(archive, sink, raw, name, now)
             text.detach()
         yield sink.drain()
     yield sink.drain()
