@@ -260,7 +260,7 @@ def report(levels: dict[int, Level], args: argparse.Namespace) -> str:
     ]
     for n, level in levels.items():
         saves, floor = level.pooled("save"), Sample([x for f in level.floor for x in f.latencies])
-        ratios = level.ratios(level.floor)
+        ratios = level.ratios(level.floor) if level.floor else []  # --quiz-only runs no floor
         errors = sum(level.pooled(p).errors for p in ("sign_in", "save", "submit")) + sum(
             f.errors for f in level.floor + level.secure
         )

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from quizapp.certificates.issue import issue_for
 from quizapp.models import Attempt, Certificate, Course, FinishReason, School, StaffGroup, User
 from quizapp.people.accounts import hash_password
-from quizapp.quiz.attempts import finalise, save_all, start_or_resume
+from quizapp.quiz.answers import save_all
+from quizapp.quiz.attempts import finalise, start_or_resume
 
 DEFAULT_PASSWORD = "correct horse battery"
 BASE_URL = "http://quizapp.test/"

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engine import rules, timing
 from ..engine.choices import choice_mask
@@ -101,58 +100,6 @@ def start_or_resume(session: Session, user: User, course: Course, now: datetime,
                         lambda: new_attempt(session, user, course, now, rng or random.SystemRandom()))
 
 
-def save_answer(session: Session, attempt: Attempt, item: AttemptQuestion | None, option_ids: Sequence[str],
-                now: datetime, sure: bool | None = None) -> list[str]:
-    """Save one answer as it is chosen, in option order; refuse after the deadline's grace or for foreign options.
-
-    The write is one conditional UPDATE that checks the attempt is still open as it lands, so an answer racing
-    the finalisation (another tab's submit, `attempts close-expired`) can never change a graded attempt.
-    `sure` ("how sure are you", when the course asks) is saved with the answer in that same statement.
-    """
-    if attempt.state != AttemptState.IN_PROGRESS.value:
-        raise Refused("This quiz has already been submitted, so the answer was not saved.")
-    reason = rules.reason_not_to_save(attempt.deadline_at, now)
-    if reason:
-        raise Refused(reason)
-    if item is None or item.attempt_id != attempt.id:
-        raise Refused("That question is not part of this quiz.")
-    kind = kind_of(item.type)
-    cleaned = kind.clean([o["id"] for o in item.options], option_ids, item.options)
-    mask = choice_mask(item.options, cleaned) if kind.analysed else None
-    still_open = select(Attempt.id).where(
-        Attempt.id == attempt.id,
-        Attempt.state == AttemptState.IN_PROGRESS.value,
-        Attempt.deadline_at >= now - timing.GRACE,
-    )
-    saved = session.execute(
-        update(AttemptQuestion)
-        .where(AttemptQuestion.id == item.id, AttemptQuestion.attempt_id.in_(still_open))
-        .values(answer=cleaned, answered_at=now, chosen_mask=mask, sure=sure)
-        .returning(AttemptQuestion.id)
-        .execution_options(synchronize_session=False)
-    ).first()
-    if saved is None:
-        raise Refused("This quiz has already been submitted, so the answer was not saved.")
-    set_committed_value(item, "answer", cleaned)
-    set_committed_value(item, "answered_at", now)
-    set_committed_value(item, "chosen_mask", mask)
-    set_committed_value(item, "sure", sure)
-    return cleaned
-
-
-def save_all(session: Session, attempt: Attempt, answers: Mapping[int, Sequence[str]], now: datetime,
-             sure: Mapping[int, bool] | None = None) -> list[str]:
-    """Save every answer given, with how sure (the no-JavaScript submit); return the problems, one per refusal."""
-    problems = []
-    items = {item.id: item for item in attempt.questions}
-    for item_id, option_ids in answers.items():
-        try:
-            save_answer(session, attempt, items.get(item_id), option_ids, now, (sure or {}).get(item_id))
-        except Refused as exc:
-            problems.append(str(exc))
-    return problems
-
-
 def finalise(session: Session, attempt: Attempt, now: datetime, reason: FinishReason, on_pass: OnPass) -> bool:
     """Grade and finish the attempt exactly once (a conditional update decides the winner); True if this call did."""
     claimed = cast(CursorResult[Any], session.execute(
@@ -166,7 +113,10 @@ def finalise(session: Session, attempt: Attempt, now: datetime, reason: FinishRe
         return False
     results = []
     for item in attempt.questions:
-        item.correct = kind_of(item.type).grade(item.correct_option_ids, item.answer)
+        kind = kind_of(item.type)
+        item.correct = kind.grade(item.correct_option_ids, item.answer)
+        # Which options were chosen, as bits item analysis can count: a graded fact, so it is set here, once.
+        item.chosen_mask = choice_mask(item.options, item.answer or []) if kind.analysed else None
         results.append(item.correct)
     attempt.correct_count, attempt.score_pct, attempt.passed = score(results, attempt.pass_mark_pct)
     full_quiz = attempt.purpose == AttemptPurpose.COURSE.value

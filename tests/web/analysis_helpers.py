@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from quizapp.models import Attempt, Course, FinishReason, User
-from quizapp.quiz.attempts import finalise, save_answer, start_or_resume
+from quizapp.quiz.answers import save_all
+from quizapp.quiz.attempts import finalise, start_or_resume
 
 from ..factories import make_course
 
@@ -28,11 +29,14 @@ def sit(session: Session, user: User, course: Course, answers: Mapping[str, list
         sure: Mapping[str, bool] | None = None) -> Attempt:
     """Start, answer (each qid with these option texts; missing qids right) and submit one attempt."""
     attempt = start_or_resume(session, user, course, when, lambda *_: None)
+    chosen, how_sure = {}, {}
     for item in attempt.questions:
         qid = item.question.qid
         texts = answers.get(qid, RIGHT[qid])
-        ids = [o["id"] for o in item.options if o["text"] in texts]
-        save_answer(session, attempt, item, ids, when, sure=(sure or {}).get(qid))
+        chosen[item.id] = [o["id"] for o in item.options if o["text"] in texts]
+        if (sure or {}).get(qid) is not None:
+            how_sure[item.id] = (sure or {})[qid]
+    assert save_all(session, attempt, chosen, when, how_sure) == []
     assert finalise(session, attempt, when + timedelta(minutes=3), FinishReason.SUBMITTED, lambda *_: None)
     return attempt
 

@@ -1,10 +1,12 @@
 """The quiz itself: the page, saving each answer, submitting, and the review."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -16,8 +18,9 @@ from ...engine.questions import kind_of
 from ...engine.refusal import Refused
 from ...engine.review import review_shows
 from ...extensions import db
-from ...models import Attempt, AttemptQuestion, AttemptState, Certificate, FinishReason
-from ...quiz.attempts import finalise, finalise_if_overdue, save_all, save_answer
+from ...models import Attempt, AttemptState, Certificate, FinishReason
+from ...quiz.answers import NotWritten, save_all, save_answer, why_not_saved
+from ...quiz.attempts import finalise, finalise_if_overdue
 from ..forms import ConfirmForm
 from ..permissions import SIGNED_IN, allow, can_see_person
 from ..security import keep_changes
@@ -34,16 +37,6 @@ def _own_attempt(attempt_id: int, with_questions: bool = True) -> Attempt:
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
-
-
-def _attempt_with_item(attempt_id: int, item_id: int) -> tuple[Attempt, AttemptQuestion | None]:
-    """The person's own attempt and the one question being answered, in one query."""
-    row = db.session.execute(select(Attempt, AttemptQuestion).outerjoin(
-        AttemptQuestion, and_(AttemptQuestion.attempt_id == Attempt.id, AttemptQuestion.id == item_id))
-        .where(Attempt.id == attempt_id)).first()
-    if row is None or row[0].user_id != current_user.id:
-        abort(404)
-    return row[0], row[1]
 
 
 def _answers_from_form() -> dict[int, list[str]]:
@@ -95,16 +88,24 @@ def save(attempt_id: int) -> tuple[Response, int]:
         return jsonify(saved=False, message="The answer could not be read. Reload the page and try again."), 400
     item_id, options, sure = answer
     moment = now()
-    attempt, item = _attempt_with_item(attempt_id, item_id)
     try:
-        saved = save_answer(db.session, attempt, item, options, moment, sure=sure)
+        saved = save_answer(db.session, current_user.id, attempt_id, item_id, options, moment, sure=sure)
     except Refused as exc:
-        closed = finalise_if_overdue(db.session, attempt, moment, on_pass)
-        keep_changes("a refused save may have finalised the attempt, which must stand")
-        return jsonify(saved=False, message=str(exc), finished=closed,
-                       result_url=url_for("staff.result", attempt_id=attempt.id) if closed else None), (
-            409 if closed or attempt.state != AttemptState.IN_PROGRESS.value else 400)
-    return jsonify(saved=True, options=saved, seconds_left=timing.seconds_left(attempt.deadline_at, moment)), 200
+        return _not_saved(attempt_id, item_id, exc, moment)
+    return jsonify(saved=True, options=saved.options,
+                   seconds_left=timing.seconds_left(saved.deadline_at, moment)), 200
+
+
+def _not_saved(attempt_id: int, item_id: int, refusal: Refused, moment: datetime) -> tuple[Response, int]:
+    """Why a save was refused; an attempt found past its deadline is finished here, and that must stand."""
+    db.session.rollback()  # the save writes before it checks: a refused answer must not stay
+    attempt = _own_attempt(attempt_id)  # someone else's attempt is a 404, whatever the refusal said
+    message = why_not_saved(attempt, item_id, moment) if isinstance(refusal, NotWritten) else str(refusal)
+    closed = finalise_if_overdue(db.session, attempt, moment, on_pass)
+    keep_changes("a refused save may have finalised the attempt, which must stand")
+    return jsonify(saved=False, message=message, finished=closed,
+                   result_url=url_for("staff.result", attempt_id=attempt.id) if closed else None), (
+        409 if closed or attempt.state != AttemptState.IN_PROGRESS.value else 400)
 
 
 @bp.route("/attempts/<int:attempt_id>/token")
