@@ -111,3 +111,24 @@ def test_a_person_sees_the_export_in_the_audit_filter_and_their_own_data(app: Fl
     with app.app_context():
         dsl = db.session.get(User, cast.people["dsl"])
         assert ("compliance.export.person", dsl.full_name) in actions
+
+
+def test_recording_no_one_sends_nothing_and_ids_or_a_select_both_work(app: Flask, queries: Queries) -> None:
+    from quizapp.audit import record_export_subjects
+
+    cast = _cast(app)
+    with app.app_context():
+        with queries() as seen:
+            record_export_subjects(db.session, None, "test.export", [])
+        assert seen == []
+        staff, other = cast.people["staff"], cast.people["other_staff"]
+        record_export_subjects(db.session, None, "test.by_ids", [staff, staff, other], format="csv")
+        record_export_subjects(db.session, db.session.get(User, staff), "test.by_select",
+                               select(User.id).where(User.id.in_([staff, other])))
+        db.session.commit()
+        rows = db.session.execute(select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.subject_id,
+                                         AuditEvent.details).where(AuditEvent.action.startswith("test."))
+                                  .order_by(AuditEvent.action, AuditEvent.subject_id)).all()
+    assert [tuple(r) for r in rows] == [
+        ("test.by_ids", None, staff, {"format": "csv"}), ("test.by_ids", None, other, {"format": "csv"}),
+        ("test.by_select", staff, other, {})]  # the exporter's own row is left out
