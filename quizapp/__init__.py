@@ -53,6 +53,9 @@ def _init_extensions(app: Flask) -> None:
     init_security(app)
     init_context(app)
     from .jobs.queue import init_app as init_queue
+    from .people.session_store import init_app as init_session_store
+
+    init_session_store(app)
 
     init_queue(app)
 

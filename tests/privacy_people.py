@@ -23,7 +23,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.notify.outbox import queue_mail
-from quizapp.people.sessions import start_session
+from quizapp.people.session_store import start_session
 from quizapp.policies.acknowledge import acknowledge
 from quizapp.training.evidence import check_evidence
 from quizapp.training.records import TrainingDetails, record_training, reject, store_evidence

@@ -107,6 +107,12 @@ def listing(criteria: Criteria, viewer: User, today: date) -> Select[Certificate
             .where(*conditions(criteria, viewer, today)).order_by(*ordering(criteria)))
 
 
+def holders(criteria: Criteria, viewer: User, today: date) -> Select[int]:
+    """SQL: the distinct people whose certificates match, for recording who a bulk download was about."""
+    return (select(Certificate.user_id).join(Certificate.user)
+            .where(*conditions(criteria, viewer, today)).distinct())
+
+
 def count(session: Session, criteria: Criteria, viewer: User, today: date) -> int:
     """How many certificates match, in one query."""
     query = select(func.count(Certificate.id)).join(Certificate.user).where(*conditions(criteria, viewer, today))

@@ -73,7 +73,7 @@ def retention(session: Session, moment: datetime) -> str:
 @daily("sessions purge")
 def sessions_purge(session: Session, moment: datetime) -> str:
     """Delete sign-in sessions that have run out (they are refused anyway)."""
-    from ..people.sessions import purge_expired
+    from ..people.session_store import purge_expired
 
     count = purge_expired(session, moment)
     return f"Deleted {count} ended session{'' if count == 1 else 's'}."

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from ..config import now
 from ..extensions import db
 from .retention import apply_retention
-from .sessions import purge_expired
+from .session_store import purge_expired
 
 sessions_cli = AppGroup("sessions", help="Sign-in sessions.")
 retention_cli = AppGroup("retention", help="Keep leavers' records only as long as the retention setting says.")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..audit import record
 from ..models import Role, User
 from .csv_import import ParsedFile, Preview
-from .sessions import end_all_sessions
+from .session_store import end_all_sessions
 from .tokens import clock_serializer
 
 SALT = "quizapp.users.csv-import"

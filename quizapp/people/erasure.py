@@ -33,10 +33,10 @@ from ..models import (
     OutboxMessage,
     PolicyAcknowledgement,
     User,
-    UserSession,
 )
 from .oidc_settings import is_last_way_in
 from .privacy_export import about_person
+from .session_store import store
 from .users import LAST_ADMIN
 
 FORMER_FIRST = "Former member"
@@ -144,7 +144,7 @@ def anonymise(session: Session, person: User, now: datetime) -> Anonymised:
     result = Anonymised()
     name, email = _scrub_profile(session, person, now)
     result.add("identity-provider links removed", _rows(session, delete(OidcLink).where(OidcLink.user_id == person.id)))
-    result.add("sign-in sessions ended", _rows(session, delete(UserSession).where(UserSession.user_id == person.id)))
+    result.add("sign-in sessions ended", store().delete_all(session, person.id))
     # Queued or sent e-mails carry the name and address: none may still go out to, or about, an erased person.
     result.add("e-mails in the outbox deleted", _rows(session, delete(OutboxMessage)
                                                      .where(OutboxMessage.user_id == person.id)))

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from ..config import now as clock_now
 from ..models import (
     Attempt,
     AttemptQuestion,
@@ -34,8 +35,8 @@ from ..models import (
     QuestionBank,
     ReminderLog,
     User,
-    UserSession,
 )
+from .session_store import store
 
 BATCH = 200
 Row = dict[str, Any]
@@ -103,8 +104,8 @@ def _sign_ins(session: Session, person: User) -> Iterator[Row]:
 
 
 def _sessions(session: Session, person: User) -> Iterator[Row]:
-    query = select(UserSession).where(UserSession.user_id == person.id).order_by(UserSession.created_at)
-    for row in session.scalars(query):
+    # Through the app's session store (database or Redis): the sessions still within their lifetime.
+    for row in sorted(store().list(session, person.id, clock_now()), key=lambda s: s.created_at):
         # The token's hash stays out: it is a credential, not information about the person.
         yield {"id": row.id, "browser": row.user_agent, "started_at": row.created_at,
                "last_seen_at": row.last_seen_at}

@@ -1,4 +1,7 @@
-"""Sign-in sessions held on the server: start, look up (one indexed query), list and end them."""
+"""Sign-in sessions in the database: start, look up (one indexed query), list and delete them.
+
+The database store of quizapp.people.session_store; the rest of the app goes through that interface.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -6,12 +9,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, bindparam, delete, func, select
 from sqlalchemy.orm import Session, lazyload
 
-from ..audit import record
 from ..engine.timing import GRACE
 from ..models import Attempt, AttemptState, OrgSettings, User, UserSession
 from ..models.sessions import AGENT_MAX
@@ -78,7 +80,19 @@ def _quiz_running_until(session: Session, user_id: int, now: datetime) -> dateti
     return deadline if deadline is not None and deadline + GRACE > now else None
 
 
-def _alive(session: Session, found: UserSession, limits: Limits, now: datetime) -> bool:
+class Timed(Protocol):
+    """What the idle and lifetime rules look at, in either store."""
+
+    @property
+    def user_id(self) -> int: ...  # noqa: D102 (the fields the rules read)
+    @property
+    def created_at(self) -> datetime: ...  # noqa: D102
+    @property
+    def last_seen_at(self) -> datetime: ...  # noqa: D102
+
+
+def alive(session: Session, found: Timed, limits: Limits, now: datetime) -> bool:
+    """Within the lifetime, and used within the idle time or with a quiz running (the same rule in both stores)."""
     if now - found.created_at >= limits.maximum:
         return False
     if now - found.last_seen_at < limits.idle:
@@ -107,7 +121,7 @@ def find_session(session: Session, token: str, now: datetime) -> tuple[UserSessi
     found, user, idle_minutes, max_hours = row
     if not user.active:
         return None
-    if not _alive(session, found, Limits.from_values(idle_minutes, max_hours), now):
+    if not alive(session, found, Limits.from_values(idle_minutes, max_hours), now):
         session.delete(found)
         return None
     if now - found.last_seen_at >= TOUCH_EVERY:
@@ -135,18 +149,12 @@ def purge_expired(session: Session, now: datetime) -> int:
     return int(gone or 0)
 
 
-def end_session(session: Session, found: UserSession, actor: User) -> None:
-    """End one session (flush only), audited with the browser it was on."""
-    session.delete(found)
-    session.flush()
-    record(session, actor, "session.end", f"user:{found.user_id}", subject=found.user_id,
-           browser=found.user_agent)
+def delete_session(session: Session, session_id: int) -> None:
+    """Delete one session by id (it may already be gone: "sign out everywhere" in another tab)."""
+    session.execute(delete(UserSession).where(UserSession.id == session_id))
 
 
-def end_all_sessions(session: Session, user: User, actor: User | None, reason: str) -> int:
-    """End every session of the person (flush only) and say how many; audited with the reason."""
-    ended = cast(CursorResult[Any], session.execute(
-        delete(UserSession).where(UserSession.user_id == user.id))).rowcount or 0
-    session.flush()
-    record(session, actor, "session.end_all", f"user:{user.id}", subject=user.id, reason=reason, count=ended)
-    return ended
+def delete_all_sessions(session: Session, user_id: int) -> int:
+    """Delete every session of the person and say how many there were."""
+    return cast(CursorResult[Any], session.execute(
+        delete(UserSession).where(UserSession.user_id == user_id))).rowcount or 0

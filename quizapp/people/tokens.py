@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..audit import record
 from ..models import User
 from ..people.accounts import check_password_rules, hash_password
-from .sessions import end_all_sessions
+from .session_store import end_all_sessions
 
 
 class Purpose(enum.StrEnum):

@@ -13,7 +13,7 @@ from ..models import Role, School, StaffGroup, User
 from ..people.accounts import NewUser, create_user
 from .fields import AccountError, clean_email, clean_extra_time, clean_name, clean_role
 from .oidc_settings import is_last_way_in
-from .sessions import end_all_sessions
+from .session_store import end_all_sessions
 from .tokens import rotate_nonce
 
 STATUSES = ("active", "deactivated", "all")

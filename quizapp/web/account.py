@@ -18,7 +18,7 @@ from ..notify.mail import MailError
 from ..people.accounts import find_by_email
 from ..people.fields import AccountError, clean_email
 from ..people.invitations import send_links
-from ..people.sessions import active_sessions
+from ..people.session_store import active_sessions
 from ..people.tokens import LinkError, LinkProblem, Purpose, lifetime, read_token, set_password
 from .forms import ConfirmForm
 from .permissions import PUBLIC, SIGNED_IN, allow

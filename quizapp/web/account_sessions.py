@@ -6,8 +6,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
-from ..models import UserSession
-from ..people.sessions import end_all_sessions, end_session
+from ..people.session_store import end_all_sessions, end_session, owned_session
 from .account import bp
 from .forms import ConfirmForm
 from .permissions import SIGNED_IN, allow
@@ -20,12 +19,12 @@ def _signed_out_here() -> Response:
     return redirect(url_for("auth.sign_in"))
 
 
-@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@bp.route("/sessions/<session_id>/end", methods=["POST"])
 @allow(SIGNED_IN)
-def end_one_session(session_id: int) -> Response:
+def end_one_session(session_id: str) -> Response:
     """Sign out one of the person's own sessions (this one signs them out here)."""
-    found = db.session.get(UserSession, session_id)
-    if found is None or found.user_id != current_user.id:
+    found = owned_session(db.session, current_user, session_id)
+    if found is None:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)

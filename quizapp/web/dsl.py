@@ -14,7 +14,7 @@ from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..audit import record, record_view
+from ..audit import record, record_export_subjects, record_view
 from ..banks.analysis import got_wrong_most, hardest_first
 from ..compliance.asat import AsAt, as_at
 from ..compliance.chart import bar_chart
@@ -207,6 +207,8 @@ def _export(kind: str) -> BaseResponse:
     f = view.matrix_filter
     rows, policies = export_rows(view, f)
     audit_export(view, f, "compliance.export", format=kind, rows=len(rows))
+    record_export_subjects(db.session, current_user, "compliance.export.person", [r.person_id for r in rows],
+                           format=kind, as_at=view.when.day.isoformat())
     data, mimetype = export_file(view, f, rows, policies, kind)
     name = file_name(view.scope, view.when.day, kind)
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -7,7 +7,7 @@ from flask import Response, redirect, request, stream_with_context, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..audit import record
+from ..audit import record, record_export_subjects
 from ..compliance.asat import as_at
 from ..compliance.exports import file_name, slug
 from ..compliance.person import person_record
@@ -37,6 +37,8 @@ def evidence_pack() -> BaseResponse:
     f, when, stamp = view.matrix_filter, view.when, now()
     rows, policies = export_rows(view, f)
     audit_export(view, f, "compliance.evidence_pack", rows=len(rows))
+    record_export_subjects(db.session, current_user, "compliance.evidence_pack.person", [r.person_id for r in rows],
+                           as_at=when.day.isoformat())
     base = file_name(view.scope, when.day, "csv").removesuffix(".csv")
     pack = PackInput(scope=view.scope, when=when, filters="; ".join(f"{a}: {b}" for a, b in view.described()),
                      made_by=current_user.full_name, stamp=stamp, rows=rows, courses=view.reqs.columns(f.course_id),

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete
 
 from ..config import now
 from ..extensions import db
-from ..models import User, UserSession
-from ..people.sessions import find_session, start_session
+from ..models import User
+from ..people.session_store import SessionInfo, find_session, start_session
+from ..people.session_store import end_this_session as end_stored
 
 # Flask-Login's own session key: it holds the random id, never the person's id.
 USER_KEY = "_user_id"
@@ -22,9 +22,9 @@ def begin_session(user: User) -> None:
     session[USER_KEY] = token
 
 
-def current_session() -> UserSession | None:
+def current_session() -> SessionInfo | None:
     """The record of this request's session, once Flask-Login has loaded the person."""
-    found: UserSession | None = g.get("user_session")
+    found: SessionInfo | None = g.get("user_session")
     return found
 
 
@@ -41,6 +41,6 @@ def end_this_session() -> None:
     """Sign out on this browser: delete the record (so a copy of the cookie is refused) and clear the cookie."""
     found = current_session()
     if found is not None:  # by id, as "sign out everywhere" may already have removed it
-        db.session.execute(delete(UserSession).where(UserSession.id == found.id))
+        end_stored(db.session, found)
     logout_user()
     session.clear()

@@ -34,7 +34,8 @@ from quizapp.models import (
 )
 from quizapp.people.join_links import link_token
 from quizapp.people.secrets import encrypt_secret
-from quizapp.people.sessions import hash_token, start_session
+from quizapp.people.session_store import start_session
+from quizapp.people.sessions import hash_token
 from quizapp.people.tokens import Purpose, make_token
 from quizapp.training.evidence import check_evidence
 from quizapp.training.records import TrainingDetails, record_training, store_evidence

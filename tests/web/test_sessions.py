@@ -1,24 +1,63 @@
-"""Sessions that really end: a copied cookie is refused after sign-out, idle time, "everywhere" or an admin."""
+"""Sessions that really end: a copied cookie is refused after sign-out, idle time, "everywhere" or an admin.
+
+Every test runs against both session stores: the database, and a real Redis (under a prefix of its own).
+"""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from quizapp.config import now
 from quizapp.extensions import db
 from quizapp.models import AuditEvent, OrgSettings, User, UserSession
+from quizapp.people.session_redis import RedisStore
+from quizapp.people.session_store import SessionInfo, store
+from quizapp.people.sessions import hash_token
 
 from ..clock import Clock
-from ..conftest import sign_in
+from ..conftest import _empty_tables, build_app, sign_in
 from ..factories import make_course
 from .quiz_helpers import start_attempt
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
           "Version/17.0 Mobile/15E148 Safari/604.1")
+
+
+@pytest.fixture(params=["database", "redis"])
+def app(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """A fresh app on an emptied database, its sessions in the database or in Redis."""
+    overrides: dict[str, object] = {}
+    if request.param == "redis":
+        overrides = {"SESSION_REDIS_URL": request.getfixturevalue("redis_url"),
+                     "SESSION_REDIS_PREFIX": f"quizapp-test-{uuid.uuid4().hex[:12]}:"}
+    application = build_app(database_url, tmp_path, **overrides)
+    _empty_tables(application)
+    yield application
+    chosen = application.extensions["quizapp.session_store"]
+    if isinstance(chosen, RedisStore):
+        keys = list(chosen.client.scan_iter(f"{chosen.prefix}*"))
+        if keys:
+            chosen.client.delete(*keys)
+    db.dispose(application)
+
+
+def _redis(app: Flask) -> RedisStore | None:
+    chosen = app.extensions["quizapp.session_store"]
+    return chosen if isinstance(chosen, RedisStore) else None
+
+
+def _sessions_of(app: Flask, user_id: int) -> list[SessionInfo]:
+    """The person's live sessions, through the app's store."""
+    with app.app_context():
+        return store().list(db.session, user_id, now())
 
 
 def _browser(app: Flask, agent: str = FIREFOX) -> FlaskClient:
@@ -54,6 +93,7 @@ def test_a_cookie_replayed_after_sign_out_is_refused(app: Flask, people: dict, c
     assert _signed_in(copy)
     client.post("/sign-out")
     assert not _signed_in(copy)
+    assert _sessions_of(app, people["staff"]) == []
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0
 
@@ -64,11 +104,20 @@ def test_the_cookie_holds_a_random_id_and_the_database_only_its_hash(app: Flask,
     with client.session_transaction() as flask_session:
         token = flask_session["_user_id"]
     assert str(people["staff"]) != token and len(token) >= 40
-    with app.app_context():
-        stored = db.session.scalars(select(UserSession)).one()
-        assert stored.token_hash != token and len(stored.token_hash) == 64
-        assert (stored.user_id, stored.user_agent, stored.created_at) == (people["staff"], "Firefox on Windows",
-                                                                          clock.now)
+    [listed] = _sessions_of(app, people["staff"])
+    assert (listed.user_id, listed.user_agent, listed.created_at) == (people["staff"], "Firefox on Windows", clock.now)
+    assert token not in listed.id
+    kept = _redis(app)
+    if kept is None:
+        with app.app_context():
+            stored = db.session.scalars(select(UserSession)).one()
+            assert stored.token_hash == hash_token(token) and len(stored.token_hash) == 64
+    else:
+        keys = list(kept.client.scan_iter(f"{kept.prefix}session:*"))
+        assert keys == [f"{kept.prefix}session:{hash_token(token)}"]
+        assert token not in str(kept.client.hgetall(keys[0]))
+        ttl = kept.client.ttl(keys[0])
+        assert 12 * 3600 - 60 < ttl <= 12 * 3600  # the absolute lifetime
 
 
 def test_a_session_ends_after_the_idle_time(app: Flask, people: dict, clock: Clock) -> None:
@@ -132,7 +181,7 @@ def test_my_account_lists_sessions_and_signs_out_one(app: Flask, people: dict, c
     page = phone.get("/account/").get_data(as_text=True)
     assert "Mobile Safari on iOS <strong>(this session)</strong>" in page
     assert 'aria-label="Sign out Firefox on Windows, started 23 November 2026, 09:00 UTC"' in page
-    laptop_id = int(re.findall(r'/account/sessions/(\d+)/end', page)[-1])
+    laptop_id = re.findall(r'/account/sessions/([^/"]+)/end', page)[-1]
     assert phone.post(f"/account/sessions/{laptop_id}/end").headers["Location"].endswith("/account/")
     assert not _signed_in(laptop) and _signed_in(phone)
     assert "Firefox on Windows" not in phone.get("/account/").get_data(as_text=True)
@@ -142,8 +191,8 @@ def test_nobody_ends_another_persons_session(app: Flask, people: dict, clock: Cl
     victim, other = _browser(app), _browser(app)
     sign_in(victim, people["staff_email"])
     sign_in(other, people["other_staff_email"])
-    with app.app_context():
-        victim_id = db.session.scalar(select(UserSession.id).where(UserSession.user_id == people["staff"]))
+    [victim_session] = _sessions_of(app, people["staff"])
+    victim_id = victim_session.id
     assert other.post(f"/account/sessions/{victim_id}/end").status_code == 404
     assert _signed_in(victim)
 
@@ -179,6 +228,8 @@ def test_deactivation_and_a_role_change_end_every_session(app: Flask, people: di
 
 def test_one_query_finds_the_session_and_last_seen_is_written_at_most_once_a_minute(
         app: Flask, people: dict, clock: Clock, queries: Callable) -> None:
+    if _redis(app) is not None:
+        pytest.skip("the database store's query; the Redis store has its own test below")
     _limits(app, idle_minutes=120, max_hours=12)  # the settings row exists, as it does after the first page
     client = _browser(app)
     sign_in(client, people["staff_email"])
@@ -210,6 +261,42 @@ def test_the_purge_command_deletes_only_sessions_that_have_run_out(app: Flask, p
     sign_in(fresh, people["dsl_email"])
     result = app.test_cli_runner().invoke(args=["sessions", "purge"])
     assert result.exit_code == 0 and "Deleted 1 ended session." in result.output
-    with app.app_context():
-        left = set(db.session.scalars(select(UserSession.user_id)))
-    assert left == {people["other_staff"], people["dsl"]}  # the quiz keeps its session until the deadline
+    left = {key for key in ("staff", "other_staff", "dsl") if _sessions_of(app, people[key])}
+    assert left == {"other_staff", "dsl"}  # the quiz keeps its session until the deadline
+
+
+def test_the_redis_store_loads_the_person_by_key_in_one_query_and_touches_once_a_minute(
+        app: Flask, people: dict, clock: Clock, queries: Callable) -> None:
+    kept = _redis(app)
+    if kept is None:
+        pytest.skip("the Redis store's lookup; the database store has its own test above")
+    _limits(app, idle_minutes=120, max_hours=12)
+    client = _browser(app)
+    sign_in(client, people["staff_email"])
+    client.get("/training")
+    with queries() as seen:
+        client.get("/training")
+    assert not [s for s in seen if "user_session" in s]
+    person = [s for s in seen if "FROM user_account" in s]
+    assert "user_account.id = " in person[0] and "org_settings.session_idle_minutes" in person[0]
+    assert "org_settings.logo" not in person[0]
+    [before] = _sessions_of(app, people["staff"])
+    clock.advance(seconds=30)
+    client.get("/training")
+    assert _sessions_of(app, people["staff"])[0].last_seen_at == before.last_seen_at
+    clock.advance(seconds=31)
+    client.get("/training")
+    assert _sessions_of(app, people["staff"])[0].last_seen_at == clock.now
+
+
+def test_erasing_a_person_ends_their_sessions_in_either_store(
+        app: Flask, people: dict, clock: Clock) -> None:
+    staff, admin = _browser(app), _browser(app)
+    sign_in(staff, people["staff_email"])
+    sign_in(admin, people["admin_email"])
+    done = admin.post(f"/admin/users/{people['staff']}/erase", data={"reason": "Added by mistake"})
+    assert done.status_code == 302
+    assert not _signed_in(staff) and _sessions_of(app, people["staff"]) == []
+    kept = _redis(app)
+    if kept is not None:
+        assert not kept.client.exists(f"{kept.prefix}person:{people['staff']}:sessions")

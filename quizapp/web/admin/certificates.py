@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from ...audit import record
+from ...audit import record, record_export_subjects
 from ...certificates import search
 from ...certificates.bulk import with_pdfs, zip_stream
 from ...certificates.manage import Refused, reissue, reissue_refusal, revoke
@@ -61,6 +61,8 @@ def certificates_zip() -> Response:
     total = search.count(db.session, criteria, current_user, moment.date())
     record(db.session, current_user, "certificate.download_zip", "certificates", count=total,
            filters=criteria.as_args())
+    record_export_subjects(db.session, current_user, "certificate.download_zip.person",
+                           search.holders(criteria, current_user, moment.date()))
     query = with_pdfs(search.listing(criteria, current_user, moment.date()))
     chunks = zip_stream(db.session, query, moment.date(), download_name, moment)
     name = f"certificates-{moment:%Y-%m-%d}.zip"

@@ -13,7 +13,7 @@ from ...models import Role, School, StaffGroup, User
 from ...people import users as ops
 from ...people.fields import AccountError
 from ...people.invitations import SendResult, send_links
-from ...people.sessions import active_sessions, end_all_sessions
+from ...people.session_store import active_sessions, end_all_sessions
 from ...people.tokens import Purpose
 from ..forms import ConfirmForm
 from ..permissions import allow
