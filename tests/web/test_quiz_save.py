@@ -241,3 +241,17 @@ def test_a_refused_token_is_told_apart_from_a_network_problem_and_renewed(databa
     saved = client.post(f"/attempts/{attempt_id}/answers", json=body, headers={"X-CSRFToken": fresh})
     assert saved.status_code == 200 and _stored(protected, single.id) == [single.options[0]["id"]]
     db.dispose(protected)
+
+
+def test_an_oversized_answer_is_not_read(app: Flask, client: FlaskClient, people: dict, course_id: int,
+                                         clock: Clock) -> None:
+    """The save writes what is posted before checking it, so what may be posted is bounded first."""
+    sign_in(client, people["staff_email"])
+    attempt_id = start_attempt(client, course_id)
+    multiple = _items(app, attempt_id)["multiple"]
+    real = multiple.options[0]["id"]
+    assert _save(client, attempt_id, multiple.id, [real]).status_code == 200
+    for posted in ([real] * 65, [real, "x" * 65]):
+        response = _save(client, attempt_id, multiple.id, posted)
+        assert response.status_code == 400 and "could not be read" in response.get_json()["message"]
+    assert _stored(app, multiple.id) == [real]

@@ -28,6 +28,9 @@ from . import bp
 
 # The "How sure are you?" radios' values; a prefix no option id can have (ids are URL-safe base64).
 SURE_YES, SURE_NO = "sure:yes", "sure:no"
+# The most chosen ids, and the longest id, a posted answer may carry: the save writes what is posted before it
+# checks it (and rolls back a refusal), so what it may write is bounded here, well above any real question's.
+POSTED_MAX = 64
 
 
 def _own_attempt(attempt_id: int, with_questions: bool = True) -> Attempt:
@@ -73,7 +76,8 @@ def _posted_answer() -> tuple[int, list[str], bool | None] | None:
     if not isinstance(payload, dict):
         return None
     item_id, options, sure = payload.get("question"), payload.get("options"), payload.get("sure")
-    if not isinstance(item_id, int) or not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+    if not isinstance(item_id, int) or not isinstance(options, list) or len(options) > POSTED_MAX or not all(
+            isinstance(o, str) and len(o) <= POSTED_MAX for o in options):
         return None
     return (item_id, options, sure) if sure is None or isinstance(sure, bool) else None
 
