@@ -1,0 +1,112 @@
+"""Bulk jobs: recorded by a request, run once by a worker, followed on a progress page, tidied after a day.
+
+A request calls `start_job` (flush only); the queue is told after its transaction commits, so the worker never
+looks for a row it cannot see yet. The worker runs the job's kind in its own transaction(s); a failure leaves
+the row failed with the reason in plain words, and no file behind.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..config import now
+from ..extensions import db
+from ..models import BulkJob, JobKind, JobState, User
+
+# session.info key: ids of jobs this transaction recorded, queued once it commits.
+QUEUE = "quizapp.bulk_jobs"
+KEEP_FILES = timedelta(days=1)
+log = logging.getLogger(__name__)
+
+
+Runner = Callable[[Session, BulkJob, Flask], dict[str, Any]]
+
+
+def files_dir(app: Flask) -> Path:
+    """Where job files are kept: QUIZAPP_JOB_FILES_DIR, else instance/job-files."""
+    return Path(app.config.get("JOB_FILES_DIR") or Path(app.instance_path) / "job-files")
+
+
+def start_job(session: Session, kind: JobKind, actor: User, school_id: int | None, params: dict[str, Any],
+              total: int = 0) -> BulkJob:
+    """Record a job (flush only) and queue it for when this transaction commits."""
+    job = BulkJob(kind=kind.value, state=JobState.QUEUED.value, school_id=school_id, created_by_id=actor.id,
+                  params=params, total=total, created_at=now(),
+                  file_token=secrets.token_urlsafe(24) if kind is JobKind.EVIDENCE_PACK else None)
+    session.add(job)
+    session.flush()
+    session.info.setdefault(QUEUE, []).append(job.id)
+    return job
+
+
+def _runners() -> dict[str, Runner]:
+    from ..people.import_job import run_import
+    from ..training.pack_job import build_pack
+
+    def pack(session: Session, job: BulkJob, app: Flask) -> dict[str, Any]:
+        job.file_size = build_pack(session, job, files_dir(app))
+        job.file_name = job.params["file_name"]
+        return {}
+
+    return {JobKind.EVIDENCE_PACK.value: pack, JobKind.PEOPLE_IMPORT.value: run_import}
+
+
+def _claim(session: Session, job_id: int) -> BulkJob | None:
+    """The queued job, marked running; None if another consumer has it or it is gone (at most once)."""
+    claimed = session.execute(update(BulkJob).where(BulkJob.id == job_id, BulkJob.state == JobState.QUEUED.value)
+                              .values(state=JobState.RUNNING.value)).rowcount  # type: ignore[attr-defined]
+    session.commit()
+    return session.get(BulkJob, job_id) if claimed == 1 else None
+
+
+def run_job(app: Flask, job_id: int) -> str:
+    """Run one queued job to the end (the worker's task); its final state."""
+    with app.app_context():
+        session = db.session
+        job = _claim(session, job_id)
+        if job is None:
+            return "not queued"
+        try:
+            job.result = _runners()[job.kind](session, job, app)
+            job.state, job.done, job.finished_at = JobState.READY.value, job.total, now()
+            session.commit()
+        except Exception as exc:  # noqa: BLE001 - any failure is shown on the page, not lost in a log
+            session.rollback()
+            _fail(session, job_id, exc)
+        return job.state
+
+
+def _fail(session: Session, job_id: int, exc: Exception) -> None:
+    """Mark the job failed with a reason people can act on (the import's own, or a plain one)."""
+    from ..people.import_job import ImportFailed
+
+    details: dict[str, Any] = {}
+    if isinstance(exc, ImportFailed):
+        reason, details = str(exc), {"problems": exc.problems}
+    else:
+        log.exception("Bulk job %s failed", job_id, exc_info=exc)
+        reason = ("Something went wrong while doing this, and nothing was changed. Try again; if it happens again, "
+                  "tell your administrator.")
+    failed = session.get(BulkJob, job_id)
+    if failed is not None:
+        failed.state, failed.error, failed.result, failed.finished_at = JobState.FAILED.value, reason, details, now()
+        session.commit()
+
+
+def expire_files(session: Session, folder: Path, moment: datetime) -> int:
+    """Remove job files older than KEEP_FILES and mark their rows expired; how many."""
+    old = session.scalars(select(BulkJob).where(BulkJob.state == JobState.READY.value,
+                                                BulkJob.file_token.is_not(None),
+                                                BulkJob.created_at < moment - KEEP_FILES)).all()
+    for job in old:
+        (folder / f"{job.file_token}.zip").unlink(missing_ok=True)
+        job.state = JobState.EXPIRED.value
+    return len(old)
