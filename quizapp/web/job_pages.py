@@ -28,6 +28,9 @@ def status_words(job: BulkJob) -> str:
     verb, noun = NOUNS[job.kind]
     if job.state == JobState.QUEUED.value:
         return "Waiting to start: the worker will pick this up in a moment."
+    if job.state == JobState.RUNNING.value and job.kind == JobKind.PEOPLE_IMPORT.value:
+        # One transaction applies every row, so there is no honest count to give until it commits.
+        return f"{verb}: checking all {job.total} {noun} again and applying them together."
     if job.state == JobState.RUNNING.value:
         return f"{verb}: {job.done} of {job.total} {noun}." if job.total else f"{verb}: getting started."
     if job.state == JobState.READY.value:
