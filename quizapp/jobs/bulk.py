@@ -56,7 +56,10 @@ def _runners() -> dict[str, Runner]:
         job.file_name = job.params["file_name"]
         return {}
 
-    return {JobKind.EVIDENCE_PACK.value: pack, JobKind.PEOPLE_IMPORT.value: run_import}
+    def people(session: Session, job: BulkJob, _app: Flask) -> dict[str, Any]:
+        return run_import(session, job)
+
+    return {JobKind.EVIDENCE_PACK.value: pack, JobKind.PEOPLE_IMPORT.value: people}
 
 
 def _claim(session: Session, job_id: int) -> BulkJob | None:
@@ -102,11 +105,19 @@ def _fail(session: Session, job_id: int, exc: Exception) -> None:
 
 
 def expire_files(session: Session, folder: Path, moment: datetime) -> int:
-    """Remove job files older than KEEP_FILES and mark their rows expired; how many."""
+    """Remove job files older than KEEP_FILES and mark their rows expired; how many files."""
+    cutoff = moment - KEEP_FILES
     old = session.scalars(select(BulkJob).where(BulkJob.state == JobState.READY.value,
-                                                BulkJob.file_token.is_not(None),
-                                                BulkJob.created_at < moment - KEEP_FILES)).all()
+                                                BulkJob.file_token.is_not(None), BulkJob.created_at < cutoff)).all()
     for job in old:
         (folder / f"{job.file_token}.zip").unlink(missing_ok=True)
         job.state = JobState.EXPIRED.value
+    # A worker killed mid-job leaves it running (or, with its queue lost, queued): after a day, say so.
+    session.execute(update(BulkJob).where(BulkJob.state.in_((JobState.QUEUED.value, JobState.RUNNING.value)),
+                                          BulkJob.created_at < cutoff)
+                    .values(state=JobState.FAILED.value, finished_at=moment,
+                            error="The worker stopped before finishing this, and nothing was changed. Try again."))
+    for job in session.scalars(select(BulkJob).where(BulkJob.state == JobState.FAILED.value,
+                                                     BulkJob.file_token.is_not(None), BulkJob.created_at < cutoff)):
+        (folder / f"{job.file_token}.part").unlink(missing_ok=True)
     return len(old)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +24,7 @@ def import_params(parsed: ParsedFile, digest: str, filename: str) -> dict[str, A
     return {"columns": parsed.columns, "rows": parsed.rows, "digest": digest, "filename": filename}
 
 
-def run_import(session: Session, job: BulkJob, app: Flask) -> dict[str, Any]:
+def run_import(session: Session, job: BulkJob) -> dict[str, Any]:
     """Check the rows again and apply them all (the caller commits); ImportFailed, with nothing changed, if not."""
     params = job.params
     actor = session.get(User, job.created_by_id) if job.created_by_id else None

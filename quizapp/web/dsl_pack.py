@@ -51,7 +51,8 @@ def evidence_pack() -> BaseResponse:
 def evidence_pack_progress(job_id: int) -> str:
     """How the pack's build is going, then the link to download it (or why it failed)."""
     job = job_for_viewer(job_id, JobKind.EVIDENCE_PACK)
-    return render_template("dsl/evidence_pack.html", job=job, words=status_words(job))
+    return render_template("dsl/evidence_pack.html", job=job, words=status_words(job),
+                           day=date.fromisoformat(job.params["day"]))
 
 
 @bp.route("/evidence-pack/<int:job_id>/status")

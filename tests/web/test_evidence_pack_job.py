@@ -87,3 +87,17 @@ def test_the_daily_job_removes_packs_after_a_day(app, client, world, clock) -> N
     page = client.get(f"/dsl/evidence-pack/{job.id}").get_data(as_text=True)
     assert "This file was removed a day after it was built." in page
     assert client.get(f"/dsl/evidence-pack/{job.id}/download").status_code == 302
+
+
+def test_a_job_left_running_by_a_killed_worker_is_failed_after_a_day(app, client, world, clock) -> None:
+    sign_in(client, world["dsl_email"])
+    build_pack(client)
+    job = _job(app)
+    with app.app_context():
+        db.session.get(BulkJob, job.id).state = JobState.RUNNING.value
+        db.session.commit()
+        expire_job_files(db.session, clock.advance(hours=25))
+        db.session.commit()
+    sign_in(client, world["dsl_email"])
+    page = client.get(f"/dsl/evidence-pack/{job.id}").get_data(as_text=True)
+    assert "This could not be done. The worker stopped before finishing this, and nothing was changed." in page
