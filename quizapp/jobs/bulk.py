@@ -30,6 +30,25 @@ log = logging.getLogger(__name__)
 Runner = Callable[[Session, BulkJob, Flask], dict[str, Any]]
 
 
+def live_key(job_id: int) -> str:
+    """The queue storage key of a running import's rows done (its transaction cannot show them)."""
+    return f"quizapp.job-progress.{job_id}"
+
+
+def live_done(app: Flask, job: BulkJob) -> int:
+    """Rows done so far: what the worker last said for a running import, else the row's own count."""
+    if job.kind != JobKind.PEOPLE_IMPORT.value or job.state != JobState.RUNNING.value:
+        return job.done
+    from .queue import get_huey
+
+    try:
+        value = get_huey(app).get(live_key(job.id), peek=True)
+    except Exception:  # noqa: BLE001 - the page then shows the count it has, not an error
+        log.exception("Could not read the progress of job %s", job.id)
+        return job.done
+    return int(value) if isinstance(value, int) else job.done
+
+
 def files_dir(app: Flask) -> Path:
     """Where job files are kept: QUIZAPP_JOB_FILES_DIR, else instance/job-files."""
     return Path(app.config.get("JOB_FILES_DIR") or Path(app.instance_path) / "job-files")
@@ -56,8 +75,14 @@ def _runners() -> dict[str, Runner]:
         job.file_name = job.params["file_name"]
         return {}
 
-    def people(session: Session, job: BulkJob, _app: Flask) -> dict[str, Any]:
-        return run_import(session, job)
+    def people(session: Session, job: BulkJob, app: Flask) -> dict[str, Any]:
+        from .queue import get_huey
+
+        huey = get_huey(app)
+        try:
+            return run_import(session, job, lambda done: huey.put(live_key(job.id), done))
+        finally:
+            huey.get(live_key(job.id))  # reading without peek removes it
 
     return {JobKind.EVIDENCE_PACK.value: pack, JobKind.PEOPLE_IMPORT.value: people}
 

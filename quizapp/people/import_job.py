@@ -1,6 +1,11 @@
-"""A large people import, confirmed by the worker: checked again and applied in one transaction, or not at all."""
+"""A large people import, confirmed by the worker: checked again and applied in one transaction, or not at all.
+
+Its rows-done count cannot go in the job's row (that would commit the import half done), so the worker tells
+the caller's `progress`, which keeps it in the queue's own storage for the page to read.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +29,7 @@ def import_params(parsed: ParsedFile, digest: str, filename: str) -> dict[str, A
     return {"columns": parsed.columns, "rows": parsed.rows, "digest": digest, "filename": filename}
 
 
-def run_import(session: Session, job: BulkJob) -> dict[str, Any]:
+def run_import(session: Session, job: BulkJob, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Check the rows again and apply them all (the caller commits); ImportFailed, with nothing changed, if not."""
     params = job.params
     actor = session.get(User, job.created_by_id) if job.created_by_id else None
@@ -40,7 +45,7 @@ def run_import(session: Session, job: BulkJob) -> dict[str, Any]:
         raise ImportFailed("People changed since your preview, so nothing was imported. Upload the file again "
                            "to see what it would do now.")
     try:
-        done = apply(session, result, actor, params["filename"])
+        done = apply(session, result, actor, params["filename"], progress)
     except IntegrityError:
         raise ImportFailed("Someone else added some of these people at the same moment, so nothing was imported. "
                            "Upload the file again to see what it would do now.") from None

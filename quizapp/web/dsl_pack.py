@@ -25,7 +25,7 @@ from ..training.queries import records_of
 from ..training.record_pdf import record_pdf
 from .dsl import bp, filter_view
 from .forms import ConfirmForm
-from .job_pages import job_for_viewer, status_json, status_words
+from .job_pages import job_for_viewer, progress_context, status_json
 from .permissions import allow, require_person
 
 
@@ -51,8 +51,7 @@ def evidence_pack() -> BaseResponse:
 def evidence_pack_progress(job_id: int) -> str:
     """How the pack's build is going, then the link to download it (or why it failed)."""
     job = job_for_viewer(job_id, JobKind.EVIDENCE_PACK)
-    return render_template("dsl/evidence_pack.html", job=job, words=status_words(job),
-                           day=date.fromisoformat(job.params["day"]))
+    return render_template("dsl/evidence_pack.html", **progress_context(job), day=date.fromisoformat(job.params["day"]))
 
 
 @bp.route("/evidence-pack/<int:job_id>/status")

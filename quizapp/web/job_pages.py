@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user
 
 from ..extensions import db
+from ..jobs.bulk import live_done
 from ..models import BulkJob, JobKind, JobState, Role
 
 NOUNS = {JobKind.EVIDENCE_PACK.value: ("Building", "people"), JobKind.PEOPLE_IMPORT.value: ("Importing", "rows")}
@@ -28,11 +29,9 @@ def status_words(job: BulkJob) -> str:
     verb, noun = NOUNS[job.kind]
     if job.state == JobState.QUEUED.value:
         return "Waiting to start: the worker will pick this up in a moment."
-    if job.state == JobState.RUNNING.value and job.kind == JobKind.PEOPLE_IMPORT.value:
-        # One transaction applies every row, so there is no honest count to give until it commits.
-        return f"{verb}: checking all {job.total} {noun} again and applying them together."
     if job.state == JobState.RUNNING.value:
-        return f"{verb}: {job.done} of {job.total} {noun}." if job.total else f"{verb}: getting started."
+        done = live_done(current_app, job)
+        return f"{verb}: {done} of {job.total} {noun}." if job.total else f"{verb}: getting started."
     if job.state == JobState.READY.value:
         return "Ready."
     if job.state == JobState.EXPIRED.value:
@@ -42,5 +41,11 @@ def status_words(job: BulkJob) -> str:
 
 def status_json(job: BulkJob) -> dict[str, Any]:
     """The figures for the progress script."""
-    return {"state": job.state, "done": job.done, "total": job.total, "finished": job.finished,
+    done = live_done(current_app, job)
+    return {"state": job.state, "done": done, "total": job.total, "finished": job.finished,
             "text": status_words(job)}
+
+
+def progress_context(job: BulkJob) -> dict[str, Any]:
+    """What jobs/_progress.html needs: the job, its words and how far it has got."""
+    return {"job": job, "words": status_words(job), "done": live_done(current_app, job)}

@@ -7,7 +7,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
+from quizapp.jobs.bulk import live_key
+from quizapp.jobs.queue import get_huey
 from quizapp.models import AuditEvent, BulkJob, School, User
+from quizapp.people.csv_import import preview
+from quizapp.people.import_job import import_params, run_import
 
 from ..conftest import sign_in
 from .test_csv_import import HEADER, _count, _payload, _rows, _upload
@@ -86,3 +90,32 @@ def test_an_import_page_is_open_to_admins_only(app: Flask, admin: FlaskClient, p
     sign_in(dsl, people["dsl_email"])
     assert dsl.get(where).status_code == 403
     assert admin.get(where.replace("/runs/", "/runs/9")).status_code == 404
+
+
+def test_the_worker_tells_the_rows_it_has_applied_and_commits_nothing_itself(app: Flask, people: dict) -> None:
+    before = _count(app)
+    with app.app_context():
+        s = db.session
+        actor = s.get(User, people["admin"])
+        parsed, result = preview(s, _rows_csv(120).encode(), actor)
+        job = BulkJob(kind="people_import", created_by_id=actor.id, total=120,
+                      params=import_params(parsed, result.digest(), "people.csv"))
+        s.add(job)
+        s.flush()
+        told: list[int] = []
+        assert run_import(s, job, told.append)["created"] == 120
+        assert told == [50, 100, 120]
+        s.rollback()  # the caller's transaction: rolled back, none of it stays
+    assert _count(app) == before
+
+
+def test_a_running_import_shows_the_rows_the_worker_last_told(app: Flask, admin: FlaskClient, people: dict) -> None:
+    with app.app_context():
+        job = BulkJob(kind="people_import", state="running", created_by_id=people["admin"], total=300,
+                      params={"filename": "people.csv"})
+        db.session.add(job)
+        db.session.commit()
+        get_huey(app).put(live_key(job.id), 120)
+    page = admin.get(f"/admin/users/import/runs/{job.id}").get_data(as_text=True)
+    assert 'aria-live="polite">Importing: 120 of 300 rows.</p>' in page and 'value="120"' in page
+    assert admin.get(f"/admin/users/import/runs/{job.id}/status").get_json()["done"] == 120

@@ -14,7 +14,7 @@ from ...people.csv_apply import PayloadError, apply, read_payload, sign_payload
 from ...people.csv_import import COLUMNS, MAX_BYTES, MAX_ROWS, ImportRefused, ParsedFile, Preview, check, preview
 from ...people.import_job import import_params
 from ...people.users import without_password
-from ..job_pages import job_for_viewer, status_json, status_words
+from ..job_pages import job_for_viewer, progress_context, status_json
 from ..permissions import allow
 from . import bp
 from .users_forms import ConfirmImportForm, ImportForm, InviteManyForm
@@ -106,7 +106,7 @@ def users_import_progress(job_id: int) -> str:
     filename = str(job.params.get("filename", ""))
     if job.state == JobState.READY.value:
         return _done_page(job.result, filename, list(job.result.get("user_ids", [])))
-    return render_template("admin/users_import_progress.html", job=job, words=status_words(job), filename=filename)
+    return render_template("admin/users_import_progress.html", **progress_context(job), filename=filename)
 
 
 @bp.route("/users/import/runs/<int:job_id>/status")
