@@ -1,19 +1,22 @@
-"""The evidence pack built by a real consumer: the request only records the job, the worker writes the ZIP."""
+"""Bulk jobs run by a real consumer: the evidence pack the request recorded, and a large import applied at once."""
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
+from html import unescape
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import AuditEvent, BulkJob
+from quizapp.models import AuditEvent, BulkJob, User
 
 from ..conftest import sign_in
+from ..factories import make_user
 from .conftest import BOTH_STORAGES, Worker, staff_due, wait_for
 
 
@@ -51,3 +54,25 @@ def test_the_worker_builds_the_pack_the_request_recorded(queued_app: Flask, work
     with queued_app.app_context():
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "compliance.evidence_pack")).one()
         assert event.details["rows"] == 31 and event.details["job"] == job.id
+
+
+@BOTH_STORAGES
+def test_the_worker_applies_a_large_import_all_together(queued_app: Flask, worker: Callable[..., Worker]) -> None:
+    with queued_app.app_context():
+        admin = make_user(db.session, "admin")
+        db.session.commit()
+        admin_email = admin.email
+    client = queued_app.test_client()
+    sign_in(client, admin_email)
+    rows = "".join(f"queued{n}@example.org,Queued,Person {n}\r\n" for n in range(250))
+    preview = client.post("/admin/users/import", content_type="multipart/form-data",
+                          data={"file": (io.BytesIO(f"email,first_name,last_name\r\n{rows}".encode()), "p.csv")})
+    payload = unescape(re.search(r'name="payload" type="hidden" value="([^"]+)"', preview.get_data(as_text=True))[1])
+    where = client.post("/admin/users/import/confirm", data={"payload": payload}).headers["Location"]
+    assert "Waiting to start" in client.get(where).get_data(as_text=True)
+    worker()
+    wait_for(lambda: (job := _job(queued_app)) is not None and job.finished, 60, "the worker to apply the import")
+    assert "added 250, updated 0, unchanged 0" in client.get(where).get_data(as_text=True)
+    with queued_app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(User).where(User.email.like("queued%")))
+        assert count == 250
