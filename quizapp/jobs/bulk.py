@@ -79,10 +79,7 @@ def _runners() -> dict[str, Runner]:
         from .queue import get_huey
 
         huey = get_huey(app)
-        try:
-            return run_import(session, job, lambda done: huey.put(live_key(job.id), done))
-        finally:
-            huey.get(live_key(job.id))  # reading without peek removes it
+        return run_import(session, job, lambda done: huey.put(live_key(job.id), done))
 
     return {JobKind.EVIDENCE_PACK.value: pack, JobKind.PEOPLE_IMPORT.value: people}
 
@@ -109,7 +106,19 @@ def run_job(app: Flask, job_id: int) -> str:
         except Exception as exc:  # noqa: BLE001 - any failure is shown on the page, not lost in a log
             session.rollback()
             _fail(session, job_id, exc)
+        if job.kind == JobKind.PEOPLE_IMPORT.value:
+            _forget_count(app, job_id)
         return job.state
+
+
+def _forget_count(app: Flask, job_id: int) -> None:
+    """Drop a finished import's count from the queue's storage (the row now has the final one)."""
+    from .queue import get_huey
+
+    try:
+        get_huey(app).get(live_key(job_id))  # reading without peek removes it
+    except Exception:  # noqa: BLE001 - a stale count is never read: the job is no longer running
+        log.exception("Could not remove the progress of job %s", job_id)
 
 
 def _fail(session: Session, job_id: int, exc: Exception) -> None:

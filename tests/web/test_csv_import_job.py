@@ -50,6 +50,7 @@ def test_a_large_file_is_applied_by_a_job_and_its_page_says_what_was_done(app: F
     with app.app_context():
         job = db.session.scalars(select(BulkJob)).one()
         assert (job.kind, job.state, job.done, job.total) == ("people_import", "ready", 5, 5)
+        assert get_huey(app).get(live_key(job.id), peek=True) is None  # the worker's count, told then dropped
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.import")).details["created"] == 5
     status = admin.get(confirmed.headers["Location"] + "/status").get_json()
     assert status["finished"] and status["text"] == "Ready."
