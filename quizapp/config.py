@@ -100,7 +100,11 @@ def _queue_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "MAIL_MAX_ATTEMPTS": max(1, _count(environ, "MAIL_MAX_ATTEMPTS", "6")),
             "MAIL_RETRY_SECONDS": float(_env(environ, "MAIL_RETRY_SECONDS", "60") or 60),
             "MAIL_LEASE_SECONDS": float(_env(environ, "MAIL_LEASE_SECONDS", "300") or 300),
-            "MAIL_TIMEOUT": float(_env(environ, "MAIL_TIMEOUT", "30") or 30)}
+            "MAIL_TIMEOUT": float(_env(environ, "MAIL_TIMEOUT", "30") or 30),
+            # Bulk jobs: where built files are kept (shared by web and worker machines), and from how many CSV
+            # rows a people import is applied by the worker rather than in the request.
+            "JOB_FILES_DIR": _env(environ, "JOB_FILES_DIR"),
+            "IMPORT_JOB_ROWS": max(1, _count(environ, "IMPORT_JOB_ROWS", "200"))}
 
 
 def _oidc_settings(environ: Mapping[str, str]) -> dict[str, Any]:

@@ -79,6 +79,17 @@ def sessions_purge(session: Session, moment: datetime) -> str:
     return f"Deleted {count} ended session{'' if count == 1 else 's'}."
 
 
+@daily("expire job files")
+def expire_job_files(session: Session, moment: datetime) -> str:
+    """Remove evidence pack files older than a day; their jobs are marked expired."""
+    from flask import current_app
+
+    from .bulk import expire_files, files_dir
+
+    count = expire_files(session, files_dir(current_app), moment)
+    return f"Removed {count} job file{'' if count == 1 else 's'} older than a day."
+
+
 @daily("tidy the outbox")
 def tidy_outbox(session: Session, moment: datetime) -> str:
     """Delete sent and failed messages, their batches and the job runs older than KEEP."""

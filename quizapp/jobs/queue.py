@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..notify.outbox import WAKE
+from .bulk import QUEUE as JOBS
 
 KEY = "quizapp.huey"
 log = logging.getLogger(__name__)
@@ -55,9 +56,17 @@ def wake_senders(app: Flask, count: int) -> None:
 
 def _after_commit(session: Session) -> None:
     count = session.info.pop(WAKE, 0)
-    if not count or not has_app_context():
+    jobs = session.info.pop(JOBS, [])
+    if not (count or jobs) or not has_app_context():
         return
     app: Any = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug LocalProxy
+    for job_id in jobs:
+        try:
+            get_huey(app).enqueue(get_huey(app).run_job.s(job_id))
+        except Exception:  # noqa: BLE001 - the row stays queued and its page says so
+            log.exception("Could not queue bulk job %s", job_id)
+    if not count:
+        return
     try:
         wake_senders(app, count)
     except Exception:  # noqa: BLE001 - the rows are committed; the every-minute sweep will send them
@@ -66,10 +75,11 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(WAKE, None)
+    session.info.pop(JOBS, None)
 
 
 def init_app(app: Flask) -> None:
-    """Wake the senders after any transaction that queued mail commits (registers listeners once)."""
+    """Wake the senders, and queue bulk jobs, after the transaction that recorded them commits (listeners once)."""
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)

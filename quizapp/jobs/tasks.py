@@ -69,7 +69,7 @@ def on_the_hour(moment: datetime) -> bool:
 
 
 def register_tasks(huey: Huey, app: Flask) -> None:
-    """Register this app's tasks on a Huey instance (huey.send_outbox is the one callers enqueue)."""
+    """Register this app's tasks on a Huey instance (callers enqueue huey.send_outbox and huey.run_job)."""
 
     def _send_outbox() -> int:
         return send_outbox(app, huey)
@@ -81,6 +81,12 @@ def register_tasks(huey: Huey, app: Flask) -> None:
         with app.app_context():
             run_daily(app, now())
 
+    def _run_job(job_id: int) -> str:
+        from .bulk import run_job
+
+        return run_job(app, job_id)
+
     huey.send_outbox = huey.task(name="send_outbox")(_send_outbox)
+    huey.run_job = huey.task(name="run_job")(_run_job)
     huey.periodic_task(crontab(), name="every_minute")(_every_minute)
     huey.periodic_task(on_the_hour, name="daily_jobs")(_daily_jobs)

@@ -4,6 +4,7 @@ from .attempts import Attempt, AttemptPurpose, AttemptQuestion, AttemptState, Fi
 from .audit import AuditEvent
 from .bank_reviews import BankEdition, BankReviewAlert
 from .banks import Question, QuestionBank, QuestionImage, QuestionType
+from .bulk_jobs import BulkJob, JobKind, JobState
 from .certificates import Certificate, CertificateFile
 from .courses import Course, CourseBank, CourseRequirement
 from .external import EvidenceFile, ExternalState, ExternalTraining
@@ -32,6 +33,7 @@ __all__ = [
     "BankEdition",
     "BankReviewAlert",
     "Base",
+    "BulkJob",
     "Certificate",
     "CertificateFile",
     "Course",
@@ -41,7 +43,9 @@ __all__ = [
     "ExternalState",
     "ExternalTraining",
     "FinishReason",
+    "JobKind",
     "JobRun",
+    "JobState",
     "JoinLink",
     "JoinRequest",
     "JoinState",

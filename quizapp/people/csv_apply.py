@@ -1,6 +1,7 @@
 """Carrying checked CSV rows from preview to confirmation (signed), and applying them all-or-nothing."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ SALT = "quizapp.users.csv-import"
 PAYLOAD_MAX_AGE = timedelta(hours=1)
 # Werkzeug parses at most 500 kB of ordinary form fields; stay below it.
 MAX_PAYLOAD_CHARS = 450_000
+STEP = 50  # rows flushed together when someone is following the progress
 
 
 class PayloadError(ValueError):
@@ -64,23 +66,34 @@ def _new_user(row_email: str, first: str, last: str, values: dict[str, Any]) -> 
                 extra_time_pct=values.get("extra_time_pct", 0), active=True)
 
 
-def apply(session: Session, preview: Preview, actor: User, filename: str) -> ImportResult:
-    """Create and update every planned person in the caller's transaction (flush only); audit each change."""
+def apply(session: Session, preview: Preview, actor: User, filename: str,
+          progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Create and update every planned person in the caller's transaction (flush only); audit each change.
+
+    `progress`, if given, is told how many rows are applied so far, every STEP rows (still one transaction).
+    """
     if not preview.ok:
         raise ValueError("only a preview without problems can be applied")
     creates, updates = preview.of("create"), preview.of("update")
     created = [_new_user(row.email, row.first_name, row.last_name, row.values) for row in creates]
-    session.add_all(created)
     targets = {user.id: user for user in session.scalars(
         select(User).where(User.id.in_([row.user_id for row in updates])))} if updates else {}
-    for row in updates:
-        if row.user_id is None:
-            raise ValueError("an update row always names the person it updates")
-        user = targets[row.user_id]
-        user.first_name, user.last_name = row.first_name, row.last_name
-        for name, value in row.values.items():
-            setattr(user, name, value)
-    session.flush()
+    for start in range(0, len(created), STEP):
+        session.add_all(created[start:start + STEP])
+        session.flush()
+        if progress is not None:
+            progress(start + len(created[start:start + STEP]))
+    for start in range(0, len(updates), STEP):
+        for row in updates[start:start + STEP]:
+            if row.user_id is None:
+                raise ValueError("an update row always names the person it updates")
+            user = targets[row.user_id]
+            user.first_name, user.last_name = row.first_name, row.last_name
+            for name, value in row.values.items():
+                setattr(user, name, value)
+        session.flush()
+        if progress is not None:
+            progress(len(created) + start + len(updates[start:start + STEP]))
     for user in created:
         record(session, actor, "user.create", f"user:{user.id}", email=user.email, role=user.role, via="import")
     for row in updates:

@@ -55,3 +55,39 @@
   var waiting = root.querySelector("[data-count=waiting]");
   if (waiting && waiting.textContent !== "0") { window.setTimeout(poll, 2000); }
 }());
+
+// A bulk job's page (the evidence pack, a large import): the state in words until the job finishes, then the
+// parts of the page shown when it is ready, or a reload when the finished page says more than the words.
+(function () {
+  "use strict";
+  var root = document.getElementById("job-progress");
+  if (!root || !root.hasAttribute("data-polling")) { return; }
+  var url = root.getAttribute("data-status-url");
+  var words = document.getElementById("job-status");
+  var bar = document.getElementById("job-bar");
+
+  function finish(data) {
+    if (root.hasAttribute("data-reload-when-finished")) { window.location.reload(); return; }
+    if (bar) { bar.hidden = true; }
+    root.querySelectorAll("[data-while-running]").forEach(function (n) { n.hidden = true; });
+    if (data.state === "ready") {
+      document.querySelectorAll("[data-when-ready]").forEach(function (n) { n.hidden = false; });
+    }
+  }
+
+  function update(data) {
+    if (words.textContent !== data.text) { words.textContent = data.text; }
+    if (bar && data.total) { bar.max = data.total; bar.value = data.done; bar.textContent = data.done + " of " + data.total; }
+    if (data.finished) { finish(data); }
+    return data.finished;
+  }
+
+  function poll() {
+    fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+      .then(function (data) { if (!update(data)) { window.setTimeout(poll, 2000); } })
+      .catch(function () { window.setTimeout(poll, 10000); });
+  }
+
+  window.setTimeout(poll, 1000);
+}());

@@ -8,7 +8,7 @@ database in batches; nothing uploaded names a path.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
@@ -153,17 +153,23 @@ def _receipts(session: Session, people: dict[int, MatrixRow], pack: PackInput) -
                receipts_pdf(row.full_name, row.email, receipts, prepared))
 
 
-def _files(session: Session, pack: PackInput) -> Iterator[File]:
+Progress = Callable[[int], None]  # told how many people's files are in the ZIP so far
+
+
+def _files(session: Session, pack: PackInput, per_query: int, progress: Progress | None) -> Iterator[File]:
     """Every certificate, approved evidence file and receipts PDF of the people, batch by batch."""
-    for start in range(0, len(pack.rows), PEOPLE_PER_QUERY):
-        people = {row.person_id: row for row in pack.rows[start:start + PEOPLE_PER_QUERY]}
+    for start in range(0, len(pack.rows), per_query):
+        people = {row.person_id: row for row in pack.rows[start:start + per_query]}
         folders = {person_id: folder(row) for person_id, row in people.items()}
         yield from _certificates(session, folders, pack.when)
         yield from _evidence(session, folders, pack.when, pack.stamp)
         yield from _receipts(session, people, pack)
+        if progress is not None:  # between batches no result is being read, so the caller may commit
+            progress(start + len(people))
 
 
-def pack_stream(session: Session, pack: PackInput) -> Iterator[bytes]:
+def pack_stream(session: Session, pack: PackInput, progress: Progress | None = None,
+                per_query: int = PEOPLE_PER_QUERY) -> Iterator[bytes]:
     """Yield the ZIP: the summary and exports first, then each person's files as they are read."""
     sink = ZipSink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
@@ -171,7 +177,7 @@ def pack_stream(session: Session, pack: PackInput) -> Iterator[bytes]:
         archive.writestr(zip_entry(f"{pack.export_name}.csv", pack.stamp), pack.csv)
         archive.writestr(zip_entry(f"{pack.export_name}.xlsx", pack.stamp), pack.xlsx, compresslevel=1)
         yield sink.drain()
-        for path, moment, data in _files(session, pack):
+        for path, moment, data in _files(session, pack, per_query, progress):
             # Stored PDFs and re-encoded images are compressed already: the fastest level gains about as much.
             archive.writestr(zip_entry(path, moment), data, compresslevel=1)
             if sink.size >= FLUSH_AT:

@@ -39,7 +39,7 @@ from ..policies.standing import PolicyBook, PolicyStatus, load_book
 from ..training.ledger import cpd_ledger
 from ..training.queries import records_of
 from .analysis_filters import analyse, csv_response
-from .forms import Choice, DayField
+from .forms import Choice, ConfirmForm, DayField
 from .permissions import allow, require_person
 
 bp = Blueprint("dsl", __name__, url_prefix="/dsl")
@@ -175,7 +175,7 @@ def dashboard() -> str:
                           [(policy.title, tally) for policy, tally in summary.policies])
     return render_template("dsl/dashboard.html", view=view, page=page, summary=summary, chart=chart,
                            statuses=COUNTED, labels=LABELS, policy_tallies=policy_tallies,
-                           policy_statuses=PolicyStatus)
+                           policy_statuses=PolicyStatus, pack_form=ConfirmForm())
 
 
 def export_rows(view: View, f: MatrixFilter) -> tuple[list[MatrixRow], list[Policy]]:

@@ -214,3 +214,31 @@ def check_accessibility(page: Any, what: str) -> None:
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert results.violations_count == 0, f"{what} ({page.url}):\n{results.generate_report()}"
+
+
+def build_and_download_pack(page: Any, live_server: LiveServer, path: Path, check: bool = False) -> Path:
+    """Press "Build the evidence pack" on the dashboard shown, run the job as the worker would, download it."""
+    import sqlalchemy as sa
+    from playwright.sync_api import expect
+
+    from quizapp.jobs.bulk import run_job
+    from quizapp.models import BulkJob
+
+    page.get_by_role("button", name="Build the evidence pack").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Waiting to start")
+    if check:
+        check_accessibility(page, "evidence pack, waiting for the worker")
+    with live_server.session() as session:
+        job_id = session.scalar(sa.select(sa.func.max(BulkJob.id)))
+    # The server's queue has no worker here: run the job in this process, as the worker's task would.
+    assert run_job(live_server.app, job_id) == "ready"
+    link = page.get_by_role("link", name="Download the evidence pack")
+    expect(link).to_be_visible(timeout=15000)  # no reload: the script
+    expect(status).to_have_text("Ready.")
+    if check:
+        check_accessibility(page, "evidence pack, ready")
+    with page.expect_download() as download:
+        link.click()
+    download.value.save_as(path)
+    return path

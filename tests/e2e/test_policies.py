@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from .conftest import LiveServer, Person, check_accessibility, sign_in
+from .conftest import LiveServer, Person, build_and_download_pack, check_accessibility, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -109,16 +109,14 @@ def test_a_policy_is_published_read_acknowledged_shown_and_asked_again(
     expect(card).to_contain_text("Version 2.0")
     _dsl_sees(dsl_page, staff, "Due", tmp_path)
     _acknowledge(staff_page, "2.0")
-    _pack_has_receipts(dsl_page, tmp_path)
+    _pack_has_receipts(dsl_page, live, tmp_path)
     for extra in (staff_page, dsl_page):
         extra.context.close()
 
 
-def _pack_has_receipts(page: Any, tmp_path: Path) -> None:
+def _pack_has_receipts(page: Any, live_server: LiveServer, tmp_path: Path) -> None:
     page.goto("/dsl/")
-    with page.expect_download() as info:
-        page.get_by_role("link", name="Download evidence pack").click()
-    info.value.save_as(tmp_path / "pack.zip")
+    build_and_download_pack(page, live_server, tmp_path / "pack.zip")
     with zipfile.ZipFile(tmp_path / "pack.zip") as archive:
         [receipts] = [n for n in archive.namelist() if n.endswith("/policy-acknowledgements.pdf")]
         pdf = PdfReader(io.BytesIO(archive.read(receipts)))

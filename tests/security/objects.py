@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 from quizapp.db import utcnow
 from quizapp.extensions import db
 from quizapp.models import (
+    BulkJob,
     Course,
     ExternalTraining,
+    JobKind,
     JoinLink,
     JoinRequest,
     OidcLink,
@@ -78,6 +80,8 @@ class Cast:
     external_id: int = 0
     batch_id: int = 0
     session_id: int = 0
+    pack_job_id: int = 0
+    import_job_id: int = 0
 
 
 def seed(session: Session, *, first_name: str | None = None, last_name: str = "Tester",
@@ -101,7 +105,12 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
     policy = seed_policy(session, people["admin"], now)
     external = _external_training(session, people["staff"], now)
     batch = OutboxBatch(kind="reminders", school_id=school.id, created_by_id=people["dsl"].id, created_at=now)
-    session.add(batch)
+    pack_job = BulkJob(kind=JobKind.EVIDENCE_PACK.value, school_id=school.id, created_by_id=people["dsl"].id,
+                       params={"scope": "School A", "day": now.date().isoformat(), "filters": ""},
+                       file_token=f"matrix-{now.timestamp()}", created_at=now)
+    import_job = BulkJob(kind=JobKind.PEOPLE_IMPORT.value, created_by_id=people["admin"].id,
+                         params={"filename": "people.csv"}, total=300, created_at=now)
+    session.add_all([batch, pack_job, import_job])
     staff_session = hash_token(start_session(session, people["staff"], FIREFOX, now))
     session.commit()
     session_id = session.scalar(select(UserSession.id).where(UserSession.token_hash == staff_session))
@@ -112,7 +121,8 @@ def seed(session: Session, *, first_name: str | None = None, last_name: str = "T
                 link_id=link.id, join_link_id=join_link.id, join_request_id=join_request.id,
                 join_token=link_token(secret, join_link), image_digest=image.sha256,
                 policy_id=policy.id, policy_version_id=policy.versions[0].id,
-                external_id=external.id, session_id=session_id or 0, batch_id=batch.id)
+                external_id=external.id, session_id=session_id or 0, batch_id=batch.id,
+                pack_job_id=pack_job.id, import_job_id=import_job.id)
 
 
 def _join(session: Session, school: School, dsl: User, now: datetime) -> tuple[JoinLink, JoinRequest]:
@@ -184,6 +194,9 @@ def url_values(cast: Cast) -> dict[str, Any]:
         "record_id": cast.external_id,
         "batch_id": cast.batch_id,
         "session_id": cast.session_id,
+        "job_id": cast.pack_job_id,
+        "admin.users_import_progress:job_id": cast.import_job_id,
+        "admin.users_import_status:job_id": cast.import_job_id,
     }
 
 

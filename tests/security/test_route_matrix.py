@@ -99,6 +99,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "dsl.export_xlsx": DSL_OR_ADMIN,
     "dsl.person": PERSON_FOR_DSL,
     "dsl.evidence_pack": DSL_OR_ADMIN,
+    "dsl.evidence_pack_progress": PERSON_FOR_DSL,  # school A's pack: its DSL and admins only
+    "dsl.evidence_pack_status": PERSON_FOR_DSL,
+    "dsl.evidence_pack_download": PERSON_FOR_DSL,
     "dsl.person_record_pdf": PERSON_FOR_DSL,
     "dsl.item_analysis": DSL_OR_ADMIN,
     "dsl.item_analysis_csv": DSL_OR_ADMIN,
@@ -122,6 +125,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.users_import_template": ADMIN_ONLY,
     "admin.users_import": ADMIN_ONLY,
     "admin.users_import_confirm": ADMIN_ONLY,
+    "admin.users_import_progress": ADMIN_ONLY,
+    "admin.users_import_status": ADMIN_ONLY,
     "join.links": DSL_OR_ADMIN,
     "join.poster": PERSON_FOR_DSL,  # school A's link: its DSL and admins only
     "join.withdraw": PERSON_FOR_DSL,

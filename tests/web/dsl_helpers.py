@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from flask import Flask
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from quizapp.models import Attempt, Certificate, Course, CourseRequirement, User
 
@@ -121,3 +122,12 @@ def table_rows(html: str, css_class: str) -> list[list[str]]:
     return parser.tables.get(css_class, [])[1:]
 
 
+
+
+def build_pack(client, query: str = "") -> tuple[str, TestResponse]:
+    """Press "Build the evidence pack" (the job runs at once in these tests) and download it: (page, response)."""
+    posted = client.post(f"/dsl/evidence-pack{'?' + query if query else ''}")
+    assert posted.status_code == 302 and "/dsl/evidence-pack/" in posted.headers["Location"], posted.status_code
+    page = client.get(posted.headers["Location"])
+    assert page.status_code == 200
+    return page.get_data(as_text=True), client.get(posted.headers["Location"] + "/download")

@@ -9,14 +9,14 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import AuditEvent, Course, User
+from quizapp.models import AuditEvent, BulkJob, Course, User
 from quizapp.training.evidence import check_evidence
 from quizapp.training.records import TrainingDetails, approve, record_training, store_evidence
 
 from ..conftest import sign_in
 from ..evidence_files import png_with_metadata, small_pdf
 from ..factories import certify
-from .dsl_helpers import D0, DAY, T0
+from .dsl_helpers import D0, DAY, T0, build_pack
 
 
 def _text(pdf: bytes) -> str:
@@ -44,8 +44,9 @@ def _with_files(app: Flask, world: dict) -> dict:
 def test_the_pack_holds_the_summary_exports_certificates_and_evidence(app, client, world, clock) -> None:
     data = _with_files(app, world)
     sign_in(client, world["dsl_email"])
-    assert "Download evidence pack" in client.get("/dsl/").get_data(as_text=True)
-    response = client.get("/dsl/evidence-pack.zip")
+    assert "Build the evidence pack" in client.get("/dsl/").get_data(as_text=True)
+    page, response = build_pack(client)
+    assert "Ready." in page and "Download the evidence pack" in page
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert response.headers["Content-Disposition"] == 'attachment; filename="evidence-pack_school-a_2026-11-23.zip"'
     archive = zipfile.ZipFile(io.BytesIO(response.data))
@@ -67,13 +68,16 @@ def test_the_pack_holds_the_summary_exports_certificates_and_evidence(app, clien
     with app.app_context():
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "compliance.evidence_pack")).one()
         assert event.actor_id == world["dsl"] and event.details["rows"] == 4
+        assert event.target == f"school:{db.session.get(User, world['dsl']).school_id}"
+        job = db.session.scalars(select(BulkJob)).one()
+        assert (job.state, job.done, job.total, job.file_size) == ("ready", 4, 4, len(response.data))
 
 
 def test_the_pack_as_at_an_earlier_day_leaves_out_what_came_later(app, client, world, clock) -> None:
     _with_files(app, world)
     sign_in(client, world["dsl_email"])
     day = (D0 - 4 * DAY).isoformat()
-    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/dsl/evidence-pack.zip?as_at={day}").data))
+    archive = zipfile.ZipFile(io.BytesIO(build_pack(client, f"as_at={day}")[1].data))
     assert not [n for n in archive.namelist() if n.startswith("people/")]
     assert f"compliance_school-a_{day}.csv" in archive.namelist()
 

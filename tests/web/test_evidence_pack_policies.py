@@ -13,7 +13,7 @@ from quizapp.models import Policy, User
 from quizapp.policies.acknowledge import acknowledge
 
 from ..conftest import sign_in
-from .dsl_helpers import DAY, T0
+from .dsl_helpers import DAY, T0, build_pack
 from .policy_helpers import new_version
 from .test_policy_compliance import _policies
 
@@ -25,7 +25,7 @@ def _text(pdf: bytes) -> str:
 
 
 def _pack(client) -> zipfile.ZipFile:
-    response = client.get("/dsl/evidence-pack.zip")
+    response = build_pack(client)[1]
     assert response.status_code == 200
     return zipfile.ZipFile(io.BytesIO(response.data))
 
@@ -68,7 +68,7 @@ def test_each_person_with_acknowledgements_has_a_receipts_pdf(app: Flask, client
     assert "Version 1.0, read and acknowledged 21 November 2026, 09:00 UTC" in text
     assert "Version 2.0, read and acknowledged 22 November 2026, 21:00 UTC" in text
     assert all(h in text.replace(" ", "") for h in hashes)
-    earlier = zipfile.ZipFile(io.BytesIO(client.get(f"/dsl/evidence-pack.zip?as_at={(T0 - 2 * DAY).date()}").data))
+    earlier = zipfile.ZipFile(io.BytesIO(build_pack(client, f"as_at={(T0 - 2 * DAY).date()}")[1].data))
     text = _text(earlier.read(receipts[0]))
     assert "Version 1.0" in text and "Version 2.0" not in text  # acknowledged after that day
 

@@ -1,17 +1,20 @@
 """Admin screen: CSV bulk import of people (template, upload and preview, confirm all-or-nothing)."""
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
 from ...config import now
 from ...extensions import db
-from ...models import Role
+from ...jobs.bulk import start_job
+from ...models import JobKind, JobState, Role
 from ...people.csv_apply import PayloadError, apply, read_payload, sign_payload
 from ...people.csv_import import COLUMNS, MAX_BYTES, MAX_ROWS, ImportRefused, ParsedFile, Preview, check, preview
+from ...people.import_job import import_params
 from ...people.users import without_password
+from ..job_pages import job_for_viewer, progress_context, status_json
 from ..permissions import allow
 from . import bp
 from .users_forms import ConfirmImportForm, ImportForm, InviteManyForm
@@ -69,6 +72,11 @@ def users_import_confirm() -> str | tuple[str, int] | BaseResponse:
     except PayloadError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.users_import"))
+    if len(parsed.rows) > int(current_app.config.get("IMPORT_JOB_ROWS") or 200):
+        # A large file is checked again and applied by the worker, in one transaction, while a page shows progress.
+        job = start_job(db.session, JobKind.PEOPLE_IMPORT, current_user, None,
+                        import_params(parsed, digest, filename), total=len(parsed.rows))
+        return redirect(url_for("admin.users_import_progress", job_id=job.id))
     result = check(db.session, parsed, current_user)
     if not result.ok or result.digest() != digest:
         return _preview_page(parsed, result, filename, status=409, notice=(
@@ -80,6 +88,29 @@ def users_import_confirm() -> str | tuple[str, int] | BaseResponse:
         return _preview_page(parsed, check(db.session, parsed, current_user), filename, status=409, notice=(
             "Someone else added some of these people at the same moment, so nothing was imported. Check again."))
     ids = [user.id for user in done.created] + [row.user_id for row in result.planned if row.user_id]
+    return _done_page({"created": len(done.created), "updated": done.updated, "unchanged": done.unchanged},
+                      filename, ids)
+
+
+def _done_page(counts: dict[str, int], filename: str, ids: list[int]) -> str:
     pending = without_password(db.session, ids)
-    return render_template("admin/users_import_done.html", result=done, filename=filename, pending=len(pending),
+    return render_template("admin/users_import_done.html", counts=counts, filename=filename, pending=len(pending),
                            invite_form=InviteManyForm(user_ids=",".join(str(user.id) for user in pending)))
+
+
+@bp.route("/users/import/runs/<int:job_id>")
+@allow(Role.ADMIN)
+def users_import_progress(job_id: int) -> str:
+    """How a large import is going; once applied, what it did (or the row and field that stopped it)."""
+    job = job_for_viewer(job_id, JobKind.PEOPLE_IMPORT)
+    filename = str(job.params.get("filename", ""))
+    if job.state == JobState.READY.value:
+        return _done_page(job.result, filename, list(job.result.get("user_ids", [])))
+    return render_template("admin/users_import_progress.html", **progress_context(job), filename=filename)
+
+
+@bp.route("/users/import/runs/<int:job_id>/status")
+@allow(Role.ADMIN)
+def users_import_status(job_id: int) -> Response:
+    """The same as JSON, for the page's script."""
+    return jsonify(status_json(job_for_viewer(job_id, JobKind.PEOPLE_IMPORT)))
