@@ -251,7 +251,7 @@ def test_an_oversized_answer_is_not_read(app: Flask, client: FlaskClient, people
     multiple = _items(app, attempt_id)["multiple"]
     real = multiple.options[0]["id"]
     assert _save(client, attempt_id, multiple.id, [real]).status_code == 200
-    for posted in ([real] * 65, [real, "x" * 65]):
-        response = _save(client, attempt_id, multiple.id, posted)
+    for item_id, posted in ((multiple.id, [real] * 65), (multiple.id, [real, "x" * 65]), (2**63, [real]), (0, [real])):
+        response = _save(client, attempt_id, item_id, posted)
         assert response.status_code == 400 and "could not be read" in response.get_json()["message"]
     assert _stored(app, multiple.id) == [real]

@@ -70,14 +70,20 @@ def attempt(attempt_id: int) -> str | Response:
                            grace_seconds=int(timing.GRACE.total_seconds()))
 
 
+def _readable(item_id: object, options: object) -> bool:
+    """A question id a database integer can hold, and a bounded list of option ids."""
+    if not isinstance(item_id, int) or not 0 < item_id < 2**31 or not isinstance(options, list):
+        return False
+    return len(options) <= POSTED_MAX and all(isinstance(o, str) and len(o) <= POSTED_MAX for o in options)
+
+
 def _posted_answer() -> tuple[int, list[str], bool | None] | None:
     """(question id, option ids, sure) from the page script's JSON, or None when it cannot be read."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return None
     item_id, options, sure = payload.get("question"), payload.get("options"), payload.get("sure")
-    if not isinstance(item_id, int) or not isinstance(options, list) or len(options) > POSTED_MAX or not all(
-            isinstance(o, str) and len(o) <= POSTED_MAX for o in options):
+    if not _readable(item_id, options):
         return None
     return (item_id, options, sure) if sure is None or isinstance(sure, bool) else None
 
