@@ -70,11 +70,9 @@ def attempt(attempt_id: int) -> str | Response:
                            grace_seconds=int(timing.GRACE.total_seconds()))
 
 
-def _readable(item_id: object, options: object) -> bool:
+def _bounded(item_id: int, options: list[object]) -> bool:
     """A question id a database integer can hold, and a bounded list of option ids."""
-    if not isinstance(item_id, int) or not 0 < item_id < 2**31 or not isinstance(options, list):
-        return False
-    return len(options) <= POSTED_MAX and all(isinstance(o, str) and len(o) <= POSTED_MAX for o in options)
+    return 0 < item_id < 2**31 and len(options) <= POSTED_MAX and all(isinstance(o, str) and len(o) <= POSTED_MAX for o in options)
 
 
 def _posted_answer() -> tuple[int, list[str], bool | None] | None:
@@ -83,7 +81,7 @@ def _posted_answer() -> tuple[int, list[str], bool | None] | None:
     if not isinstance(payload, dict):
         return None
     item_id, options, sure = payload.get("question"), payload.get("options"), payload.get("sure")
-    if not _readable(item_id, options):
+    if not isinstance(item_id, int) or not isinstance(options, list) or not _bounded(item_id, options):
         return None
     return (item_id, options, sure) if sure is None or isinstance(sure, bool) else None
 
