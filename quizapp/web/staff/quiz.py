@@ -72,7 +72,9 @@ def attempt(attempt_id: int) -> str | Response:
 
 def _bounded(item_id: int, options: list[object]) -> bool:
     """A question id a database integer can hold, and a bounded list of option ids."""
-    return 0 < item_id < 2**31 and len(options) <= POSTED_MAX and all(isinstance(o, str) and len(o) <= POSTED_MAX for o in options)
+    if not 0 < item_id < 2**31 or len(options) > POSTED_MAX:
+        return False
+    return all(isinstance(o, str) and len(o) <= POSTED_MAX for o in options)
 
 
 def _posted_answer() -> tuple[int, list[str], bool | None] | None:
