@@ -70,6 +70,7 @@ USER_COLUMNS: dict[str, str] = {
     "join_request.decided_by_id": ACTED_ON,
     "policy_version.published_by_id": ACTED_ON,
     "bank_edition.imported_by_id": ACTED_ON,
+    "bulk_job.created_by_id": ACTED_ON,
 }
 
 
