@@ -129,11 +129,11 @@ def find_session(session: Session, token: str, now: datetime) -> tuple[UserSessi
     return found, user
 
 
-def active_sessions(session: Session, user: User, now: datetime) -> list[UserSession]:
+def active_sessions(session: Session, user_id: int, now: datetime) -> list[UserSession]:
     """The person's sessions that have not run out, most recently used first."""
     limits = Limits.of(OrgSettings.current(session))
     return list(session.scalars(
-        select(UserSession).where(UserSession.user_id == user.id, UserSession.created_at > now - limits.maximum)
+        select(UserSession).where(UserSession.user_id == user_id, UserSession.created_at > now - limits.maximum)
         .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())))
 
 
