@@ -61,7 +61,7 @@ def _written(session: Session, person_id: int, attempt_id: int, item_id: int, ch
     row = session.execute(_WRITE, {"item": item_id, "attempt": attempt_id, "person": person_id,
                                    "cutoff": now - timing.GRACE, "chosen": list(chosen), "at": now,
                                    "how_sure": sure}).first()
-    return None if row is None else row._tuple()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 def _cleaned(item_type: str, options: list[dict[str, Any]], deadline_at: datetime, option_ids: Sequence[str],
