@@ -1,13 +1,15 @@
 """Engine, one session per app context (one transaction per request) and the declarative base."""
 from __future__ import annotations
 
+import select
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -58,11 +60,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _server_still_there(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Refuse a pooled PostgreSQL connection the server has ended, without a round trip; the pool opens another.
+
+    An idle connection is sent nothing, so anything readable on its socket is the server's goodbye (the FATAL
+    of a terminated backend or a shutdown) or the socket's close. A ping would ask the same question with a round
+    trip on every request; a host that vanished without a word is caught instead by the failed statement, after
+    which SQLAlchemy discards the connection.
+    """
+    if dbapi_connection.closed:
+        raise DisconnectionError("the connection was closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    if poller.poll(0):
+        raise DisconnectionError("the server ended the connection")
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a busy timeout so it behaves like a server."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    engine = create_engine(url, pool_pre_ping=True)
+    postgresql = make_url(url).get_backend_name() == "postgresql"
+    engine = create_engine(url, pool_pre_ping=not postgresql)
+    if postgresql:
+        event.listen(engine, "checkout", _server_still_there)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

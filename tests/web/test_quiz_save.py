@@ -209,7 +209,7 @@ def test_a_connection_the_server_dropped_does_not_lose_the_next_save(app: Flask,
         outsider = create_engine(engine.url, poolclass=NullPool)
         with outsider.connect() as connection:
             ended = connection.execute(text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
         outsider.dispose()
         assert ended >= 1
