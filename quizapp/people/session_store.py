@@ -55,7 +55,7 @@ class SessionStore(Protocol):
         """Remove the sessions that have run out and say how many."""
 
 
-def _info(row: UserSession) -> SessionInfo:
+def _info(row: UserSession | db_sessions.Found) -> SessionInfo:
     return SessionInfo(str(row.id), row.user_id, row.created_at, row.last_seen_at, row.user_agent)
 
 
@@ -69,7 +69,7 @@ class DatabaseStore:
     def find(self, session: Session, token: str, now: datetime) -> tuple[SessionInfo, User] | None:
         """One indexed query for the session, its person and the limits."""
         found = db_sessions.find_session(session, token, now)
-        return None if found is None else (_info(found[0]), found[1])
+        return None if found is None else (_info(found), found.user)
 
     def list(self, session: Session, user_id: int, now: datetime) -> list[SessionInfo]:
         """The person's sessions within their lifetime, most recently used first."""

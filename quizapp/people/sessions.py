@@ -9,9 +9,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 
-from sqlalchemy import CursorResult, bindparam, delete, func, select
+from sqlalchemy import CursorResult, Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from ..engine.timing import GRACE
@@ -101,15 +101,32 @@ def alive(session: Session, found: Timed, limits: Limits, now: datetime) -> bool
     return _quiz_running_until(session, found.user_id, now) is not None
 
 
-# Built once: every signed-in request runs it, and building it cost more than running it.
-_FIND = (select(UserSession, User, OrgSettings.session_idle_minutes, OrgSettings.session_max_hours)
-         .join(User, User.id == UserSession.user_id)
+# Built once: every signed-in request runs it, and building it cost more than running it. The session's own
+# columns come as plain values (no UserSession object to build and track on every request); the person is the
+# ORM object Flask-Login hands the request.
+_sessions = cast(Table, UserSession.__table__)
+_FIND = (select(_sessions.c.id, _sessions.c.user_id, _sessions.c.created_at, _sessions.c.last_seen_at,
+                _sessions.c.user_agent, User, OrgSettings.session_idle_minutes, OrgSettings.session_max_hours)
+         .join(User, User.id == _sessions.c.user_id)
          .outerjoin(OrgSettings, OrgSettings.id == 1)
-         .where(UserSession.token_hash == bindparam("token_hash"))
+         .where(_sessions.c.token_hash == bindparam("token_hash"))
          .options(lazyload(User.school), lazyload(User.staff_group)))
+_TOUCH = (update(_sessions).where(_sessions.c.id == bindparam("session_id"))
+          .values(last_seen_at=bindparam("now", type_=_sessions.c.last_seen_at.type)))
 
 
-def find_session(session: Session, token: str, now: datetime) -> tuple[UserSession, User] | None:
+class Found(NamedTuple):
+    """A live session's record (its columns, not the token) and its person."""
+
+    id: int
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    user_agent: str
+    user: User
+
+
+def find_session(session: Session, token: str, now: datetime) -> Found | None:
     """The live session and its active person for a cookie's id, else None (an expired record is deleted).
 
     One indexed query: the record, its person and the two limits from the settings row (only those columns:
@@ -118,15 +135,15 @@ def find_session(session: Session, token: str, now: datetime) -> tuple[UserSessi
     row = session.execute(_FIND, {"token_hash": hash_token(token)}).first()
     if row is None:
         return None
-    found, user, idle_minutes, max_hours = row
-    if not user.active:
+    found = Found(*row[:6])
+    if not found.user.active:
         return None
-    if not alive(session, found, Limits.from_values(idle_minutes, max_hours), now):
-        session.delete(found)
+    if not alive(session, found, Limits.from_values(row[6], row[7]), now):
+        delete_session(session, found.id)
         return None
     if now - found.last_seen_at >= TOUCH_EVERY:
-        found.last_seen_at = now
-    return found, user
+        session.execute(_TOUCH, {"session_id": found.id, "now": now})
+    return found
 
 
 def active_sessions(session: Session, user_id: int, now: datetime) -> list[UserSession]:
