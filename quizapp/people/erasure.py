@@ -1,7 +1,8 @@
 """Anonymising a person: the one operation behind both the retention run and "Erase now".
 
 What goes: name, e-mail, sign-in (password, identity-provider links, every session through a new nonce),
-free text they or others typed about them, the certificate PDFs (they print the name) and evidence files.
+free text they or others typed about them, the certificate PDFs (they print the name), evidence files and their
+name on the bulk jobs they asked for (a finished import drops its rows itself).
 What stays, attached to an account with no name: attempt scores and the graded answer bits that item analysis
 counts, certificate numbers (so a certificate can still be checked, without the name), dates and hours of
 training done elsewhere, and the log of reminders sent (times only). Policy acknowledgements are deleted: each is
@@ -23,6 +24,7 @@ from ..models import (
     Attempt,
     AttemptQuestion,
     AuditEvent,
+    BulkJob,
     Certificate,
     CertificateFile,
     EvidenceFile,
@@ -127,6 +129,15 @@ def _scrub_join_requests(session: Session, person: User, email: str, result: Ano
         result.add("join requests", 1)
 
 
+def _scrub_jobs(session: Session, person: User, result: Anonymised) -> None:
+    # An evidence pack's job keeps who asked for it by name, for its page; its file, which prints the name too,
+    # is deleted a day after it was made in any case.
+    for job in session.scalars(select(BulkJob).where(BulkJob.created_by_id == person.id)):
+        if "made_by" in job.params:
+            job.params = {**job.params, "made_by": FORMER_NAME}
+            result.add("bulk jobs kept without the name", 1)
+
+
 def _scrub_audit(session: Session, person: User, name: str, email: str, result: Anonymised) -> None:
     # Audit entries keep who did what and when; the details (which may repeat a name, e-mail or reason) go
     # wherever they are about this person or quote their name or address.
@@ -154,6 +165,7 @@ def anonymise(session: Session, person: User, now: datetime) -> Anonymised:
     _scrub_certificates(session, person, result)
     _scrub_external(session, person, result)
     _scrub_join_requests(session, person, email, result)
+    _scrub_jobs(session, person, result)
     _scrub_audit(session, person, name, email, result)
     session.flush()
     session.expire_all()
