@@ -107,8 +107,17 @@ def run_job(app: Flask, job_id: int) -> str:
             session.rollback()
             _fail(session, job_id, exc)
         if job.kind == JobKind.PEOPLE_IMPORT.value:
+            _forget_rows(session, job_id)
             _forget_count(app, job_id)
         return job.state
+
+
+def _forget_rows(session: Session, job_id: int) -> None:
+    """Drop a finished import's rows (names and e-mails): they were kept only to apply them, and now never will be."""
+    finished = session.get(BulkJob, job_id)
+    if finished is not None and "rows" in finished.params:
+        finished.params = {key: value for key, value in finished.params.items() if key != "rows"}
+        session.commit()
 
 
 def _forget_count(app: Flask, job_id: int) -> None:
@@ -153,5 +162,7 @@ def expire_files(session: Session, folder: Path, moment: datetime) -> int:
                             error="The worker stopped before finishing this, and nothing was changed. Try again."))
     for job in session.scalars(select(BulkJob).where(BulkJob.state == JobState.FAILED.value,
                                                      BulkJob.file_token.is_not(None), BulkJob.created_at < cutoff)):
-        (folder / f"{job.file_token}.part").unlink(missing_ok=True)
+        for leftover in (f"{job.file_token}.part", f"{job.file_token}.zip"):
+            (folder / leftover).unlink(missing_ok=True)
+        job.file_token = None  # its files are gone: the next day's run need not look again
     return len(old)

@@ -50,6 +50,7 @@ def test_a_large_file_is_applied_by_a_job_and_its_page_says_what_was_done(app: F
     with app.app_context():
         job = db.session.scalars(select(BulkJob)).one()
         assert (job.kind, job.state, job.done, job.total) == ("people_import", "ready", 5, 5)
+        assert "rows" not in job.params and job.params["filename"]  # the names and addresses, once applied, go
         assert get_huey(app).get(live_key(job.id), peek=True) is None  # the worker's count, told then dropped
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.import")).details["created"] == 5
     status = admin.get(confirmed.headers["Location"] + "/status").get_json()
@@ -80,6 +81,7 @@ def test_a_row_that_went_bad_since_the_preview_stops_the_job_and_nothing_is_appl
     assert _count(app) == before  # not even the four good rows
     with app.app_context():
         assert db.session.scalars(select(BulkJob.state)).one() == "failed"
+        assert "rows" not in db.session.scalars(select(BulkJob)).one().params
         assert db.session.scalar(select(User).where(User.email == "bulk0@example.org")) is None
 
 

@@ -96,8 +96,12 @@ def test_a_job_left_running_by_a_killed_worker_is_failed_after_a_day(app, client
     with app.app_context():
         db.session.get(BulkJob, job.id).state = JobState.RUNNING.value
         db.session.commit()
+        part = files_dir(app) / f"{job.file_token}.part"
+        part.write_bytes(b"half a pack")
         expire_job_files(db.session, clock.advance(hours=25))
         db.session.commit()
+        assert not part.exists() and not part.with_suffix(".zip").exists()
+        assert db.session.get(BulkJob, job.id).file_token is None  # so the next day's run does not look again
     sign_in(client, world["dsl_email"])
     page = client.get(f"/dsl/evidence-pack/{job.id}").get_data(as_text=True)
     assert "This could not be done. The worker stopped before finishing this, and nothing was changed." in page
