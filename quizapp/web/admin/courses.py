@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from ...audit import record
@@ -40,7 +41,7 @@ class CourseForm(FlaskForm):
     active = BooleanField("Open to staff", default=True)
     ask_confidence = BooleanField("Ask how sure people are after each answer")
     failed_review = RadioField("After a failed attempt, the review shows",
-                               choices=[(choice.value, choice.label) for choice in FailedReview],
+                               choices=[SelectChoice(choice.value, choice.label) for choice in FailedReview],
                                default=DEFAULT_FAILED_REVIEW.value)
 
 
