@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
-from sqlalchemy import select, update
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..config import now
@@ -23,6 +23,8 @@ from ..models import BulkJob, JobKind, JobState, User
 
 # session.info key: ids of jobs this transaction recorded, queued once it commits.
 QUEUE = "quizapp.bulk_jobs"
+# session.info key: files of jobs this transaction withdrew, deleted once it commits.
+WITHDRAWN = "quizapp.withdrawn_job_files"
 KEEP_FILES = timedelta(days=1)
 log = logging.getLogger(__name__)
 
@@ -147,22 +149,50 @@ def _fail(session: Session, job_id: int, exc: Exception) -> None:
         session.commit()
 
 
+def withdraw_files(session: Session, jobs: Iterable[BulkJob], why: str) -> int:
+    """Stop these jobs' ready files being downloaded (expired, `why` on its page); the files go once this commits."""
+    withdrawn = [job for job in jobs if job.state == JobState.READY.value and job.file_token]
+    for job in withdrawn:
+        job.state, job.error = JobState.EXPIRED.value, why
+        session.info.setdefault(WITHDRAWN, []).append(job.file_token)
+    return len(withdrawn)
+
+
+def remove_withdrawn(session: Session) -> None:
+    """Delete the files a committed transaction withdrew (the daily sweep removes any a crash left behind)."""
+    tokens = session.info.pop(WITHDRAWN, [])
+    if not tokens or not has_app_context():
+        return
+    folder = files_dir(current_app)
+    for token in tokens:
+        for leftover in (f"{token}.part", f"{token}.zip"):
+            (folder / leftover).unlink(missing_ok=True)
+
+
+def forget_withdrawn(session: Session) -> None:
+    """A rolled-back transaction withdrew nothing: its jobs are still ready, so their files stay."""
+    session.info.pop(WITHDRAWN, None)
+
+
 def expire_files(session: Session, folder: Path, moment: datetime) -> int:
     """Remove job files older than KEEP_FILES and mark their rows expired; how many files."""
     cutoff = moment - KEEP_FILES
     old = session.scalars(select(BulkJob).where(BulkJob.state == JobState.READY.value,
                                                 BulkJob.file_token.is_not(None), BulkJob.created_at < cutoff)).all()
     for job in old:
-        (folder / f"{job.file_token}.zip").unlink(missing_ok=True)
         job.state = JobState.EXPIRED.value
     # A worker killed mid-job leaves it running (or, with its queue lost, queued): after a day, say so.
     session.execute(update(BulkJob).where(BulkJob.state.in_((JobState.QUEUED.value, JobState.RUNNING.value)),
                                           BulkJob.created_at < cutoff)
                     .values(state=JobState.FAILED.value, finished_at=moment,
                             error="The worker stopped before finishing this, and nothing was changed. Try again."))
-    for job in session.scalars(select(BulkJob).where(BulkJob.state == JobState.FAILED.value,
-                                                     BulkJob.file_token.is_not(None), BulkJob.created_at < cutoff)):
+    session.flush()
+    # Expired files (just now, or withdrawn earlier by an erasure a crash kept from deleting them) and a failed
+    # job's leftovers go once: with the token cleared, the next day's run need not look again.
+    for job in session.scalars(select(BulkJob).where(BulkJob.file_token.is_not(None), or_(
+            BulkJob.state == JobState.EXPIRED.value,
+            and_(BulkJob.state == JobState.FAILED.value, BulkJob.created_at < cutoff)))):
         for leftover in (f"{job.file_token}.part", f"{job.file_token}.zip"):
             (folder / leftover).unlink(missing_ok=True)
-        job.file_token = None  # its files are gone: the next day's run need not look again
+        job.file_token = None
     return len(old)

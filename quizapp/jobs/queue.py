@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..notify.outbox import WAKE
 from .bulk import QUEUE as JOBS
+from .bulk import forget_withdrawn, remove_withdrawn
 
 KEY = "quizapp.huey"
 log = logging.getLogger(__name__)
@@ -79,7 +80,9 @@ def _after_rollback(session: Session) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Wake the senders, and queue bulk jobs, after the transaction that recorded them commits (listeners once)."""
+    """Wake the senders, queue bulk jobs and delete withdrawn files once the transaction commits."""
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)
+        event.listen(Session, "after_commit", remove_withdrawn)
+        event.listen(Session, "after_rollback", forget_withdrawn)

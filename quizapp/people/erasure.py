@@ -1,8 +1,9 @@
 """Anonymising a person: the one operation behind both the retention run and "Erase now".
 
 What goes: name, e-mail, sign-in (password, identity-provider links, every session through a new nonce),
-free text they or others typed about them, the certificate PDFs (they print the name), evidence files and their
-name on the bulk jobs they asked for (a finished import drops its rows itself).
+free text they or others typed about them, the certificate PDFs (they print the name), evidence files, their
+name on the bulk jobs they asked for and the files of the evidence packs they built (a finished import drops its
+rows itself).
 What stays, attached to an account with no name: attempt scores and the graded answer bits that item analysis
 counts, certificate numbers (so a certificate can still be checked, without the name), dates and hours of
 training done elsewhere, and the log of reminders sent (times only). Policy acknowledgements are deleted: each is
@@ -20,6 +21,7 @@ from sqlalchemy import String, case, cast, delete, exists, func, or_, select, up
 from sqlalchemy.orm import Session
 
 from ..audit import record
+from ..jobs.bulk import withdraw_files
 from ..models import (
     Attempt,
     AttemptQuestion,
@@ -30,6 +32,7 @@ from ..models import (
     EvidenceFile,
     ExternalState,
     ExternalTraining,
+    JobState,
     JoinRequest,
     OidcLink,
     OutboxMessage,
@@ -129,13 +132,18 @@ def _scrub_join_requests(session: Session, person: User, email: str, result: Ano
         result.add("join requests", 1)
 
 
+PACK_WITHDRAWN = "This file was removed when the records of the person who built it were erased."
+
+
 def _scrub_jobs(session: Session, person: User, result: Anonymised) -> None:
-    # An evidence pack's job keeps who asked for it by name, for its page; its file, which prints the name too,
-    # is deleted a day after it was made in any case.
-    for job in session.scalars(select(BulkJob).where(BulkJob.created_by_id == person.id)):
+    # An evidence pack's job keeps who asked for it by name, for its page; its file prints the name too, and
+    # other DSLs and admins could still download it, so it is withdrawn now rather than at its day's end.
+    jobs = session.scalars(select(BulkJob).where(BulkJob.created_by_id == person.id)).all()
+    for job in jobs:
         if "made_by" in job.params:
             job.params = {**job.params, "made_by": FORMER_NAME}
             result.add("bulk jobs kept without the name", 1)
+    result.add("evidence pack files withdrawn", withdraw_files(session, jobs, PACK_WITHDRAWN))
 
 
 def _scrub_audit(session: Session, person: User, name: str, email: str, result: Anonymised) -> None:
@@ -225,6 +233,9 @@ def erase_preview(session: Session, person: User) -> list[tuple[str, int]]:
          _count(session, select(ExternalTraining.id).where(ExternalTraining.user_id == person.id))),
         ("evidence files deleted", _count(session, select(ExternalTraining.evidence_id).where(
             ExternalTraining.user_id == person.id, ExternalTraining.evidence_id.is_not(None)).distinct())),
+        ("evidence pack files withdrawn (they print the name)", _count(session, select(BulkJob.id).where(
+            BulkJob.created_by_id == person.id, BulkJob.state == JobState.READY.value,
+            BulkJob.file_token.is_not(None)))),
         ("sign-in accounts unlinked", _count(session, select(OidcLink.id).where(OidcLink.user_id == person.id))),
         ("requests to join stripped of name and e-mail",
          _count(session, select(JoinRequest.id).where(or_(JoinRequest.user_id == person.id,

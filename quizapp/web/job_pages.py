@@ -35,7 +35,8 @@ def status_words(job: BulkJob) -> str:
     if job.state == JobState.READY.value:
         return "Ready."
     if job.state == JobState.EXPIRED.value:
-        return "This file was removed a day after it was built. Build it again to get today's figures."
+        why = job.error or "This file was removed a day after it was built."
+        return f"{why} Build it again to get today's figures."
     return f"This could not be done. {job.error or ''}".strip()
 
 

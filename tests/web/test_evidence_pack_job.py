@@ -11,7 +11,8 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.jobs.bulk import files_dir
 from quizapp.jobs.daily import expire_job_files
-from quizapp.models import AuditEvent, BulkJob, JobState
+from quizapp.models import AuditEvent, BulkJob, JobState, User
+from quizapp.people.erasure import anonymise, erase_now
 
 from ..conftest import sign_in
 from .dsl_helpers import build_pack
@@ -105,3 +106,45 @@ def test_a_job_left_running_by_a_killed_worker_is_failed_after_a_day(app, client
     sign_in(client, world["dsl_email"])
     page = client.get(f"/dsl/evidence-pack/{job.id}").get_data(as_text=True)
     assert "This could not be done. The worker stopped before finishing this, and nothing was changed." in page
+
+
+def _dsl(app: Flask, world) -> User:
+    return db.session.scalars(select(User).where(User.email == world["dsl_email"])).one()
+
+
+def _built_pack(app: Flask, client, world) -> tuple[BulkJob, Path]:
+    sign_in(client, world["dsl_email"])
+    build_pack(client)
+    job = _job(app)
+    return job, files_dir(app) / f"{job.file_token}.zip"
+
+
+def test_erasing_who_built_a_pack_withdraws_its_file_at_once(app, client, world, clock) -> None:
+    job, path = _built_pack(app, client, world)
+    with app.app_context():
+        admin = db.session.scalars(select(User).where(User.email == world["admin_email"])).one()
+        anonymise(db.session, _dsl(app, world), clock.now)
+        db.session.rollback()  # an erasure that does not commit withdraws nothing
+        assert path.is_file() and db.session.get(BulkJob, job.id).state == "ready"
+        result = erase_now(db.session, _dsl(app, world), admin, "Left the school and asked", clock.now)
+        assert result.counts["evidence pack files withdrawn"] == 1
+        assert path.is_file()  # until the erasure commits
+        db.session.commit()
+        assert not path.exists()
+    assert _job(app).state == "expired"
+    other = app.test_client()
+    sign_in(other, world["admin_email"])
+    assert other.get(f"/dsl/evidence-pack/{job.id}/download").status_code == 302
+    page = other.get(f"/dsl/evidence-pack/{job.id}").get_data(as_text=True)
+    assert "This file was removed when the records of the person who built it were erased." in page
+
+
+def test_the_daily_run_removes_a_withdrawn_file_a_crash_left_behind(app, client, world, clock) -> None:
+    job, path = _built_pack(app, client, world)
+    with app.app_context():
+        db.session.get(BulkJob, job.id).state = JobState.EXPIRED.value  # committed, but its file never deleted
+        db.session.commit()
+        assert path.is_file()
+        expire_job_files(db.session, clock.now)
+        db.session.commit()
+        assert not path.exists() and db.session.get(BulkJob, job.id).file_token is None
