@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..config import now
@@ -26,6 +26,8 @@ QUEUE = "quizapp.bulk_jobs"
 # session.info key: files of jobs this transaction withdrew, deleted once it commits.
 WITHDRAWN = "quizapp.withdrawn_job_files"
 KEEP_FILES = timedelta(days=1)
+# A job whose built file can still be downloaded.
+HOLDS_FILE = and_(BulkJob.state == JobState.READY.value, BulkJob.file_token.is_not(None))
 log = logging.getLogger(__name__)
 
 
@@ -149,9 +151,9 @@ def _fail(session: Session, job_id: int, exc: Exception) -> None:
         session.commit()
 
 
-def withdraw_files(session: Session, jobs: Iterable[BulkJob], why: str) -> int:
-    """Stop these jobs' ready files being downloaded (expired, `why` on its page); the files go once this commits."""
-    withdrawn = [job for job in jobs if job.state == JobState.READY.value and job.file_token]
+def withdraw_files(session: Session, which: ColumnElement[bool], why: str) -> int:
+    """Stop the ready files of jobs matching `which` being downloaded (`why` on its page); they go at commit."""
+    withdrawn = session.scalars(select(BulkJob).where(which, HOLDS_FILE)).all()
     for job in withdrawn:
         job.state, job.error = JobState.EXPIRED.value, why
         session.info.setdefault(WITHDRAWN, []).append(job.file_token)
@@ -177,8 +179,7 @@ def forget_withdrawn(session: Session) -> None:
 def expire_files(session: Session, folder: Path, moment: datetime) -> int:
     """Remove job files older than KEEP_FILES and mark their rows expired; how many files."""
     cutoff = moment - KEEP_FILES
-    old = session.scalars(select(BulkJob).where(BulkJob.state == JobState.READY.value,
-                                                BulkJob.file_token.is_not(None), BulkJob.created_at < cutoff)).all()
+    old = session.scalars(select(BulkJob).where(HOLDS_FILE, BulkJob.created_at < cutoff)).all()
     for job in old:
         job.state = JobState.EXPIRED.value
     # A worker killed mid-job leaves it running (or, with its queue lost, queued): after a day, say so.

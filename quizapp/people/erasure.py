@@ -21,7 +21,7 @@ from sqlalchemy import String, case, cast, delete, exists, func, or_, select, up
 from sqlalchemy.orm import Session
 
 from ..audit import record
-from ..jobs.bulk import withdraw_files
+from ..jobs.bulk import HOLDS_FILE, withdraw_files
 from ..models import (
     Attempt,
     AttemptQuestion,
@@ -32,7 +32,6 @@ from ..models import (
     EvidenceFile,
     ExternalState,
     ExternalTraining,
-    JobState,
     JoinRequest,
     OidcLink,
     OutboxMessage,
@@ -138,12 +137,12 @@ PACK_WITHDRAWN = "This file was removed when the records of the person who built
 def _scrub_jobs(session: Session, person: User, result: Anonymised) -> None:
     # An evidence pack's job keeps who asked for it by name, for its page; its file prints the name too, and
     # other DSLs and admins could still download it, so it is withdrawn now rather than at its day's end.
-    jobs = session.scalars(select(BulkJob).where(BulkJob.created_by_id == person.id)).all()
-    for job in jobs:
+    for job in session.scalars(select(BulkJob).where(BulkJob.created_by_id == person.id)):
         if "made_by" in job.params:
             job.params = {**job.params, "made_by": FORMER_NAME}
             result.add("bulk jobs kept without the name", 1)
-    result.add("evidence pack files withdrawn", withdraw_files(session, jobs, PACK_WITHDRAWN))
+    result.add("evidence pack files withdrawn", withdraw_files(session, BulkJob.created_by_id == person.id,
+                                                                   PACK_WITHDRAWN))
 
 
 def _scrub_audit(session: Session, person: User, name: str, email: str, result: Anonymised) -> None:
@@ -234,8 +233,7 @@ def erase_preview(session: Session, person: User) -> list[tuple[str, int]]:
         ("evidence files deleted", _count(session, select(ExternalTraining.evidence_id).where(
             ExternalTraining.user_id == person.id, ExternalTraining.evidence_id.is_not(None)).distinct())),
         ("evidence pack files withdrawn (they print the name)", _count(session, select(BulkJob.id).where(
-            BulkJob.created_by_id == person.id, BulkJob.state == JobState.READY.value,
-            BulkJob.file_token.is_not(None)))),
+            BulkJob.created_by_id == person.id, HOLDS_FILE))),
         ("sign-in accounts unlinked", _count(session, select(OidcLink.id).where(OidcLink.user_id == person.id))),
         ("requests to join stripped of name and e-mail",
          _count(session, select(JoinRequest.id).where(or_(JoinRequest.user_id == person.id,

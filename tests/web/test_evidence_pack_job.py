@@ -108,7 +108,7 @@ def test_a_job_left_running_by_a_killed_worker_is_failed_after_a_day(app, client
     assert "This could not be done. The worker stopped before finishing this, and nothing was changed." in page
 
 
-def _dsl(app: Flask, world) -> User:
+def _dsl(world) -> User:
     return db.session.scalars(select(User).where(User.email == world["dsl_email"])).one()
 
 
@@ -123,10 +123,10 @@ def test_erasing_who_built_a_pack_withdraws_its_file_at_once(app, client, world,
     job, path = _built_pack(app, client, world)
     with app.app_context():
         admin = db.session.scalars(select(User).where(User.email == world["admin_email"])).one()
-        anonymise(db.session, _dsl(app, world), clock.now)
+        anonymise(db.session, _dsl(world), clock.now)
         db.session.rollback()  # an erasure that does not commit withdraws nothing
         assert path.is_file() and db.session.get(BulkJob, job.id).state == "ready"
-        result = erase_now(db.session, _dsl(app, world), admin, "Left the school and asked", clock.now)
+        result = erase_now(db.session, _dsl(world), admin, "Left the school and asked", clock.now)
         assert result.counts["evidence pack files withdrawn"] == 1
         assert path.is_file()  # until the erasure commits
         db.session.commit()
